@@ -1,0 +1,92 @@
+/* load.c - input files into the store (see load.h). */
+#include "load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source_evt.h"
+#include "source_evtx.h"
+
+enum input_kind load_detect(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return INPUT_UNKNOWN;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		close(fd);
+		return INPUT_UNKNOWN;
+	}
+	unsigned char head[16];
+	ssize_t n = read(fd, head, sizeof head);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+		return INPUT_UNKNOWN;
+	}
+	if (evtx_is_evtx(head, (size_t)n))
+		return INPUT_EVTX;
+	if (evt_is_evt(head, (size_t)n))
+		return INPUT_EVT;
+	return INPUT_TEXT;
+}
+
+struct load_sink {
+	struct store *st;
+	uint16_t source;
+	int oom;
+	const struct load_options *opt;
+};
+
+static int load_record(void *ctx, const struct record *rec)
+{
+	struct load_sink *ls = ctx;
+	store_append(ls->st, rec, ls->source, &ls->oom);
+	return ls->oom;
+}
+
+static void load_diag(void *ctx, const char *message)
+{
+	struct load_sink *ls = ctx;
+	if (ls->opt && ls->opt->diag)
+		ls->opt->diag(ls->opt->diag_ctx, message);
+}
+
+int load_file(struct store *st, const char *path, const struct load_options *opt,
+	      char *err, size_t errlen)
+{
+	enum input_kind kind = load_detect(path, err, errlen);
+	if (kind == INPUT_UNKNOWN)
+		return -1;
+	if (kind == INPUT_TEXT) {
+		snprintf(err, errlen, "%s: not an EVTX or EVT file (no ElfFile or LfLe signature)", path);
+		return -1;
+	}
+	int source = store_add_source(st, path);
+	if (source < 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	struct load_sink ls = {st, (uint16_t)source, 0, opt};
+	struct record_sink sink = {load_record, load_diag, &ls};
+	int rc;
+	if (kind == INPUT_EVTX) {
+		struct evtx_options eo = {opt ? opt->threads : 0, st->keep_all};
+		rc = evtx_read_file(path, &eo, &sink, err, errlen);
+	} else {
+		rc = evt_read_file(path, st->keep_all, &sink, err, errlen);
+	}
+	if (ls.oom) {
+		snprintf(err, errlen, "%s: out of memory after %zu events", path, st->count);
+		return -1;
+	}
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,876 @@
+/* source_evtx.c - EVTX files read chunk by chunk (see source_evtx.h).
+ *
+ * Pass 1 reads every 64 KiB chunk header, checks its signature and CRCs and
+ * notes its record-id range; chunks are then sorted by first record id, so
+ * a wrapped log comes out in record order.  Pass 2 decodes chunks in batches,
+ * in parallel: each worker owns its own libevtx file object and hands it one
+ * chunk at a time behind a synthetic file header through a libbfio memory
+ * range, so a bad chunk cannot spoil the open of the others.  Records are
+ * first walked by their own headers; binxml_peek reads the event id, so
+ * records that are not object access never cost a libevtx parse.  Data names
+ * (libevtx's string API gives values only) are learned once per template
+ * GUID from one rendered XML record, per worker.  The main thread delivers
+ * each batch's chunks in order to the sink. */
+#include "source_evtx.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <expat.h>
+#include <fcntl.h>
+#include <libbfio.h>
+#include <libevtx.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "binxml_peek.h"
+#include "event.h"
+
+#define CHUNK_HEADER_SIZE 512
+#define RECORD_HEADER_SIZE 24
+#define MAX_THREADS 8
+#define BATCH_PER_THREAD 8
+#define MAX_STRING 65536
+#define ARENA_BLOCK 65536
+
+static const unsigned char FILE_SIGNATURE[8] = "ElfFile";
+static const unsigned char CHUNK_SIGNATURE[8] = "ElfChnk";
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void wr32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void wr64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+int evtx_is_evtx(const unsigned char *head, size_t len)
+{
+	return len >= 8 && memcmp(head, FILE_SIGNATURE, 8) == 0;
+}
+
+/* ---- a bump allocator whose blocks never move ------------------------ */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct arena {
+	struct arena_block *head;
+};
+
+static char *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = malloc(sizeof *b + cap);
+		if (!b)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = a->head;
+		a->head = b;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static char *arena_strdup(struct arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(a, n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct arena_block *n = a->head->next;
+		free(a->head);
+		a->head = n;
+	}
+}
+
+/* ---- chunks ---------------------------------------------------------- */
+
+struct chunk_info {
+	uint32_t number;        /* position in the file */
+	uint64_t offset;        /* file offset */
+	uint32_t length;        /* bytes present (short for a truncated file) */
+	uint64_t first_id, last_id;
+};
+
+struct chunk_job {
+	const struct chunk_info *info;
+	struct record *recs;
+	size_t nrecs, cap;
+	char **diags;
+	size_t ndiags;
+	struct arena arena;
+};
+
+struct template_names {
+	unsigned char guid[16];
+	int nstrings;
+	size_t nnames;
+	char **names;
+	char *channel;
+};
+
+struct worker {
+	struct evtx_reader *reader;
+	unsigned char *buf;     /* synthetic file header + one chunk */
+	struct template_names *templates;
+	size_t ntemplates;
+	struct arena names_arena;
+	pthread_t thread;
+};
+
+struct evtx_reader {
+	const char *path;
+	int fd;
+	int keep_all;
+	struct chunk_info *chunks;
+	size_t nchunks;
+	struct chunk_job *jobs;
+	size_t njobs;
+	size_t next_job;
+	pthread_mutex_t lock;
+};
+
+static void job_diag(struct chunk_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void job_diag(struct chunk_job *job, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char **d = realloc(job->diags, (job->ndiags + 1) * sizeof *d);
+	if (!d)
+		return;
+	job->diags = d;
+	d[job->ndiags] = arena_strdup(&job->arena, msg);
+	if (d[job->ndiags])
+		job->ndiags++;
+}
+
+static struct record *job_new_record(struct chunk_job *job)
+{
+	if (job->nrecs == job->cap) {
+		size_t cap = job->cap ? job->cap * 2 : 64;
+		struct record *r = realloc(job->recs, cap * sizeof *r);
+		if (!r)
+			return NULL;
+		job->recs = r;
+		job->cap = cap;
+	}
+	struct record *rec = &job->recs[job->nrecs++];
+	record_clear(rec);
+	return rec;
+}
+
+static void job_reset(struct chunk_job *job)
+{
+	free(job->recs);
+	free(job->diags);
+	arena_free(&job->arena);
+	const struct chunk_info *info = job->info;
+	memset(job, 0, sizeof *job);
+	job->info = info;
+}
+
+/* ---- template names, learned from one rendered record --------------- */
+
+struct xml_names {
+	int depth;
+	int in_event_data;      /* depth of EventData/UserData, 0 if outside */
+	int in_channel;
+	char **names;
+	size_t n, cap;
+	char channel[128];
+	size_t channel_len;
+	struct arena *arena;
+};
+
+static const char *local_name(const char *name)
+{
+	const char *sep = strrchr(name, ' '); /* expat namespace separator */
+	return sep ? sep + 1 : name;
+}
+
+static void xml_names_add(struct xml_names *x, const char *name)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 32;
+		char **n = realloc(x->names, cap * sizeof *n);
+		if (!n)
+			return;
+		x->names = n;
+		x->cap = cap;
+	}
+	char *copy = arena_strdup(x->arena, name);
+	if (copy)
+		x->names[x->n++] = copy;
+}
+
+static void XMLCALL xml_names_start(void *ud, const XML_Char *el, const XML_Char **attr)
+{
+	struct xml_names *x = ud;
+	const char *name = local_name(el);
+	x->depth++;
+	if (!x->in_event_data && (strcmp(name, "EventData") == 0 || strcmp(name, "UserData") == 0)) {
+		x->in_event_data = x->depth;
+		return;
+	}
+	if (strcmp(name, "Channel") == 0)
+		x->in_channel = 1;
+	if (!x->in_event_data)
+		return;
+	if (strcmp(name, "Data") == 0) {
+		const char *dname = NULL;
+		for (int i = 0; attr[i]; i += 2)
+			if (strcmp(attr[i], "Name") == 0)
+				dname = attr[i + 1];
+		char fallback[32];
+		if (!dname) {
+			snprintf(fallback, sizeof fallback, "Data%zu", x->n + 1);
+			dname = fallback;
+		}
+		xml_names_add(x, dname);
+	} else if (x->depth >= x->in_event_data + 2) {
+		/* UserData/<Wrapper>/<Field>: the field's element name. */
+		xml_names_add(x, name);
+	}
+}
+
+static void XMLCALL xml_names_end(void *ud, const XML_Char *el)
+{
+	struct xml_names *x = ud;
+	if (x->in_event_data == x->depth)
+		x->in_event_data = 0;
+	x->in_channel = 0;
+	x->depth--;
+	(void)el;
+}
+
+static void XMLCALL xml_names_text(void *ud, const XML_Char *s, int len)
+{
+	struct xml_names *x = ud;
+	if (!x->in_channel)
+		return;
+	size_t room = sizeof x->channel - 1 - x->channel_len;
+	size_t n = (size_t)len < room ? (size_t)len : room;
+	memcpy(x->channel + x->channel_len, s, n);
+	x->channel_len += n;
+	x->channel[x->channel_len] = '\0';
+}
+
+/* Render rec's XML once and pull out the Data names in order. */
+static struct template_names *worker_learn(struct worker *w, libevtx_record_t *rec,
+					   const unsigned char *guid, int nstrings,
+					   struct chunk_job *job)
+{
+	libevtx_error_t *error = NULL;
+	size_t size = 0;
+	if (libevtx_record_get_utf8_xml_string_size(rec, &size, &error) != 1 || size == 0 || size > (64u << 20)) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	char *xml = malloc(size);
+	if (!xml)
+		return NULL;
+	if (libevtx_record_get_utf8_xml_string(rec, (uint8_t *)xml, size, &error) != 1) {
+		libevtx_error_free(&error);
+		free(xml);
+		return NULL;
+	}
+	struct xml_names x = {0};
+	x.arena = &w->names_arena;
+	XML_Parser p = XML_ParserCreateNS("UTF-8", ' ');
+	if (!p) {
+		free(xml);
+		return NULL;
+	}
+	XML_SetUserData(p, &x);
+	XML_SetElementHandler(p, xml_names_start, xml_names_end);
+	XML_SetCharacterDataHandler(p, xml_names_text);
+	int ok = XML_Parse(p, xml, (int)strnlen(xml, size), 1) == XML_STATUS_OK;
+	if (!ok)
+		job_diag(job, "chunk %u: cannot read the field names of a template: %s",
+			 job->info->number, XML_ErrorString(XML_GetErrorCode(p)));
+	XML_ParserFree(p);
+	free(xml);
+	if (!ok) {
+		free(x.names);
+		return NULL;
+	}
+	struct template_names *t = realloc(w->templates, (w->ntemplates + 1) * sizeof *t);
+	if (!t) {
+		free(x.names);
+		return NULL;
+	}
+	w->templates = t;
+	t = &w->templates[w->ntemplates];
+	memset(t, 0, sizeof *t);
+	if (guid)
+		memcpy(t->guid, guid, 16);
+	t->nstrings = nstrings;
+	t->names = x.names;
+	t->nnames = x.n;
+	t->channel = x.channel_len ? arena_strdup(&w->names_arena, x.channel) : NULL;
+	/* Without a GUID the names cannot be reused; the caller frees them. */
+	if (guid)
+		w->ntemplates++;
+	return t;
+}
+
+static struct template_names *worker_find(struct worker *w, const unsigned char *guid, int nstrings)
+{
+	for (size_t i = 0; i < w->ntemplates; i++)
+		if (w->templates[i].nstrings == nstrings && memcmp(w->templates[i].guid, guid, 16) == 0)
+			return &w->templates[i];
+	return NULL;
+}
+
+/* ---- decoding one chunk ---------------------------------------------- */
+
+static void synthetic_header(unsigned char *h, uint64_t next_id)
+{
+	memset(h, 0, EVTX_FILE_HEADER_SIZE);
+	memcpy(h, FILE_SIGNATURE, 8);
+	wr64(h + 8, 0);          /* first chunk */
+	wr64(h + 16, 0);         /* last chunk */
+	wr64(h + 24, next_id);
+	wr32(h + 32, 128);
+	wr16(h + 36, 1);
+	wr16(h + 38, 3);
+	wr16(h + 40, EVTX_FILE_HEADER_SIZE);
+	wr16(h + 42, 1);         /* one chunk */
+	wr32(h + 120, 1);        /* dirty: do not trust the counts */
+	wr32(h + 124, (uint32_t)crc32(0, h, 120));
+}
+
+static const char *utf8_string(libevtx_record_t *rec, int index, struct arena *a)
+{
+	libevtx_error_t *error = NULL;
+	size_t size = 0;
+	if (libevtx_record_get_utf8_string_size(rec, index, &size, &error) != 1) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	if (size == 0)
+		return "";
+	if (size > MAX_STRING)
+		size = MAX_STRING;
+	char *s = arena_alloc(a, size);
+	if (!s)
+		return NULL;
+	if (libevtx_record_get_utf8_string(rec, index, (uint8_t *)s, size, &error) != 1) {
+		libevtx_error_free(&error);
+		/* Too long for our cap, or undecodable: keep it visible as such. */
+		return "(unreadable value)";
+	}
+	s[size - 1] = '\0';
+	return s;
+}
+
+static const char *utf8_computer(libevtx_record_t *rec, struct arena *a)
+{
+	libevtx_error_t *error = NULL;
+	size_t size = 0;
+	if (libevtx_record_get_utf8_computer_name_size(rec, &size, &error) != 1 || size == 0 || size > 1024) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	char *s = arena_alloc(a, size);
+	if (!s || libevtx_record_get_utf8_computer_name(rec, (uint8_t *)s, size, &error) != 1) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *utf8_provider(libevtx_record_t *rec, struct arena *a)
+{
+	libevtx_error_t *error = NULL;
+	size_t size = 0;
+	if (libevtx_record_get_utf8_source_name_size(rec, &size, &error) != 1 || size == 0 || size > 1024) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	char *s = arena_alloc(a, size);
+	if (!s || libevtx_record_get_utf8_source_name(rec, (uint8_t *)s, size, &error) != 1) {
+		libevtx_error_free(&error);
+		return NULL;
+	}
+	return s;
+}
+
+static void libevtx_message(libevtx_error_t *error, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (error) {
+		libevtx_error_sprint(error, buf, len);
+		/* keep the last line: it is the most specific */
+		char *nl;
+		while ((nl = strrchr(buf, '\n')) && nl[1] == '\0')
+			*nl = '\0';
+		if ((nl = strrchr(buf, '\n')))
+			memmove(buf, nl + 1, strlen(nl + 1) + 1);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "unknown libevtx error");
+}
+
+struct walked {
+	size_t offset;          /* in chunk */
+	uint32_t size;
+	uint64_t id;
+	int64_t time;
+	struct binxml_peek peek;
+	int wanted;
+};
+
+/* Fill rec from the libevtx record. Returns 0, or -1 if it cannot. */
+static int decode_record(struct worker *w, struct chunk_job *job, libevtx_record_t *lr,
+			 const struct walked *wk, struct record *rec)
+{
+	libevtx_error_t *error = NULL;
+	uint32_t id = 0;
+	if (libevtx_record_get_event_identifier(lr, &id, &error) != 1) {
+		libevtx_error_free(&error);
+		return -1;
+	}
+	rec->event_id = id & 0xffff;
+	rec->computer = utf8_computer(lr, &job->arena);
+	rec->provider = utf8_provider(lr, &job->arena);
+	if (wk->peek.has_keywords) {
+		if (wk->peek.keywords & KEYWORD_AUDIT_SUCCESS)
+			rec->outcome = OUTCOME_SUCCESS;
+		else if (wk->peek.keywords & KEYWORD_AUDIT_FAILURE)
+			rec->outcome = OUTCOME_FAILURE;
+	}
+	int nstrings = 0;
+	if (libevtx_record_get_number_of_strings(lr, &nstrings, &error) != 1) {
+		libevtx_error_free(&error);
+		nstrings = 0;
+	}
+	struct template_names *t = NULL;
+	int owned = 0;
+	if (wk->peek.has_guid)
+		t = worker_find(w, wk->peek.guid, nstrings);
+	if (!t) {
+		t = worker_learn(w, lr, wk->peek.has_guid ? wk->peek.guid : NULL, nstrings, job);
+		owned = t && !wk->peek.has_guid;
+	}
+	if (t)
+		rec->channel = t->channel ? arena_strdup(&job->arena, t->channel) : NULL;
+	for (int i = 0; i < nstrings && i < RECORD_MAX_DATA; i++) {
+		const char *value = utf8_string(lr, i, &job->arena);
+		if (!value)
+			continue;
+		const char *name;
+		if (t && (size_t)i < t->nnames) {
+			name = arena_strdup(&job->arena, t->names[i]);
+		} else {
+			char buf[32];
+			snprintf(buf, sizeof buf, "Data%d", i + 1);
+			name = arena_strdup(&job->arena, buf);
+		}
+		record_add(rec, name, value);
+	}
+	if (owned)
+		free(t->names);
+	return 0;
+}
+
+static void decode_chunk(struct worker *w, struct chunk_job *job)
+{
+	const struct chunk_info *info = job->info;
+	unsigned char *chunk = w->buf + EVTX_FILE_HEADER_SIZE;
+	struct evtx_reader *r = w->reader;
+
+	memset(chunk, 0, EVTX_CHUNK_SIZE);
+	ssize_t got = pread(r->fd, chunk, info->length, (off_t)info->offset);
+	if (got < (ssize_t)CHUNK_HEADER_SIZE) {
+		job_diag(job, "chunk %u (offset %llu): cannot read: %s", info->number,
+			 (unsigned long long)info->offset, got < 0 ? strerror(errno) : "short read");
+		return;
+	}
+
+	/* Walk the records by their own headers. */
+	struct walked *walk = NULL;
+	size_t nwalk = 0, walk_cap = 0, nwanted = 0;
+	uint32_t free_off = rd32(chunk + 48);
+	size_t limit = (size_t)got;
+	if (free_off >= CHUNK_HEADER_SIZE && free_off <= limit)
+		limit = free_off;
+	size_t off = CHUNK_HEADER_SIZE;
+	while (off + RECORD_HEADER_SIZE <= limit) {
+		if (memcmp(chunk + off, "**\0\0", 4) != 0)
+			break;
+		uint32_t size = rd32(chunk + off + 4);
+		if (size < RECORD_HEADER_SIZE + 4 || size > limit - off || rd32(chunk + off + size - 4) != size) {
+			job_diag(job, "chunk %u (offset %llu): record at chunk offset %zu has a bad size; "
+				 "the rest of the chunk is skipped", info->number,
+				 (unsigned long long)info->offset, off);
+			break;
+		}
+		if (nwalk == walk_cap) {
+			walk_cap = walk_cap ? walk_cap * 2 : 128;
+			struct walked *nw = realloc(walk, walk_cap * sizeof *nw);
+			if (!nw)
+				break;
+			walk = nw;
+		}
+		struct walked *wk = &walk[nwalk++];
+		wk->offset = off;
+		wk->size = size;
+		wk->id = rd64(chunk + off + 8);
+		wk->time = (int64_t)rd64(chunk + off + 16);
+		binxml_peek_record(chunk, EVTX_CHUNK_SIZE, off, size, &wk->peek);
+		wk->wanted = r->keep_all || !wk->peek.has_event_id || event_is_object_access(wk->peek.event_id);
+		nwanted += wk->wanted;
+		off += size;
+	}
+
+	libevtx_file_t *file = NULL;
+	libbfio_handle_t *io = NULL;
+	int nlib = 0;
+	char msg[256] = "";
+	if (nwanted) {
+		libevtx_error_t *error = NULL;
+		libbfio_error_t *berr = NULL;
+		synthetic_header(w->buf, nwalk ? walk[nwalk - 1].id + 1 : 1);
+		if (libbfio_memory_range_initialize(&io, &berr) != 1
+		    || libbfio_memory_range_set(io, w->buf, EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE, &berr) != 1) {
+			libbfio_error_free(&berr);
+			snprintf(msg, sizeof msg, "cannot set up memory I/O");
+		} else if (libevtx_file_initialize(&file, &error) != 1
+			   || libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, &error) != 1) {
+			libevtx_message(error, msg, sizeof msg);
+			libevtx_error_free(&error);
+			if (file)
+				libevtx_file_free(&file, NULL);
+			file = NULL;
+		} else if (libevtx_file_get_number_of_records(file, &nlib, &error) != 1) {
+			libevtx_error_free(&error);
+			nlib = 0;
+		}
+		if (!file)
+			job_diag(job, "chunk %u (offset %llu): libevtx cannot read it (%s); its %zu records "
+				 "are listed as not decodable", info->number,
+				 (unsigned long long)info->offset, msg, nwanted);
+	}
+
+	size_t undecodable = 0;
+	for (size_t i = 0; i < nwalk; i++) {
+		struct walked *wk = &walk[i];
+		if (!wk->wanted)
+			continue;
+		struct record *rec = job_new_record(job);
+		if (!rec)
+			break;
+		/* The number users see (Event Viewer's EventRecordID) can differ
+		 * from the record header's id in exported logs. */
+		uint64_t number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
+		rec->number = number;
+		rec->sequence = wk->id;
+		/* TimeCreated is what Event Viewer shows; the header's time is
+		 * when the record was written, and can be 0. */
+		int64_t when = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
+		rec->time = when;
+		rec->raw_offset = info->offset + wk->offset;
+		rec->raw_size = wk->size;
+		if (wk->peek.has_event_id)
+			rec->event_id = wk->peek.event_id;
+		libevtx_record_t *lr = NULL;
+		libevtx_error_t *error = NULL;
+		int ok = 0;
+		if (file && (int)i < nlib && libevtx_file_get_record_by_index(file, (int)i, &lr, &error) == 1) {
+			uint64_t lid = 0;
+			if (libevtx_record_get_identifier(lr, &lid, NULL) == 1 && lid == wk->id)
+				ok = decode_record(w, job, lr, wk, rec) == 0;
+			libevtx_record_free(&lr, NULL);
+		}
+		libevtx_error_free(&error);
+		if (!ok) {
+			/* Keep what the header tells; drop any half-filled data. */
+			uint32_t eid = rec->event_id;
+			record_clear(rec);
+			rec->number = number;
+			rec->sequence = wk->id;
+			rec->time = when;
+			rec->raw_offset = info->offset + wk->offset;
+			rec->raw_size = wk->size;
+			rec->event_id = eid;
+			rec->flags |= RECORD_NOT_DECODABLE;
+			if (file)
+				undecodable++;
+		}
+	}
+	if (undecodable)
+		job_diag(job, "chunk %u (offset %llu): libevtx could not decode %zu of its records; "
+			 "they are listed as not decodable", info->number,
+			 (unsigned long long)info->offset, undecodable);
+	if (file) {
+		libevtx_file_close(file, NULL);
+		libevtx_file_free(&file, NULL);
+	}
+	if (io)
+		libbfio_handle_free(&io, NULL);
+	free(walk);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct evtx_reader *r = w->reader;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		size_t j = r->next_job < r->njobs ? r->next_job++ : r->njobs;
+		pthread_mutex_unlock(&r->lock);
+		if (j >= r->njobs)
+			break;
+		decode_chunk(w, &r->jobs[j]);
+	}
+	return NULL;
+}
+
+/* ---- pass 1: chunk headers ------------------------------------------ */
+
+static int chunk_cmp(const void *a, const void *b)
+{
+	const struct chunk_info *x = a, *y = b;
+	if (x->first_id != y->first_id)
+		return x->first_id < y->first_id ? -1 : 1;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+static int is_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void sink_diag(const struct record_sink *sink, const char *path, const char *msg)
+{
+	if (!sink->diag)
+		return;
+	char line[768];
+	snprintf(line, sizeof line, "%s: %s", path, msg);
+	sink->diag(sink->ctx, line);
+}
+
+static int scan_chunks(struct evtx_reader *r, uint64_t file_size, const struct record_sink *sink,
+		       char *err, size_t errlen)
+{
+	uint64_t body = file_size - EVTX_FILE_HEADER_SIZE;
+	size_t slots = (size_t)((body + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE);
+	r->chunks = calloc(slots ? slots : 1, sizeof *r->chunks);
+	if (!r->chunks) {
+		snprintf(err, errlen, "%s: out of memory", r->path);
+		return -1;
+	}
+	unsigned char h[CHUNK_HEADER_SIZE];
+	char msg[512];
+	for (size_t i = 0; i < slots; i++) {
+		uint64_t off = EVTX_FILE_HEADER_SIZE + (uint64_t)i * EVTX_CHUNK_SIZE;
+		uint64_t length = file_size - off < EVTX_CHUNK_SIZE ? file_size - off : EVTX_CHUNK_SIZE;
+		memset(h, 0, sizeof h);
+		ssize_t got = pread(r->fd, h, sizeof h, (off_t)off);
+		if (got < 0) {
+			snprintf(msg, sizeof msg, "chunk %zu (offset %llu): cannot read: %s", i,
+				 (unsigned long long)off, strerror(errno));
+			sink_diag(sink, r->path, msg);
+			continue;
+		}
+		if (memcmp(h, CHUNK_SIGNATURE, 8) != 0) {
+			/* Empty space a live log has preallocated is all zeros:
+			 * normal, not worth a word. */
+			if (!is_zero(h, (size_t)got)) {
+				snprintf(msg, sizeof msg, "chunk %zu (offset %llu) has no chunk signature; skipped",
+					 i, (unsigned long long)off);
+				sink_diag(sink, r->path, msg);
+			}
+			continue;
+		}
+		uint32_t crc = (uint32_t)crc32(0, h, 120);
+		crc = (uint32_t)crc32(crc, h + 128, CHUNK_HEADER_SIZE - 128);
+		if (crc != rd32(h + 124)) {
+			snprintf(msg, sizeof msg, "chunk %zu (offset %llu): header checksum mismatch; "
+				 "reading its records anyway", i, (unsigned long long)off);
+			sink_diag(sink, r->path, msg);
+		}
+		if (length < EVTX_CHUNK_SIZE) {
+			snprintf(msg, sizeof msg, "chunk %zu (offset %llu) is cut short at %llu of %d bytes "
+				 "(truncated file); reading what is there", i, (unsigned long long)off,
+				 (unsigned long long)length, EVTX_CHUNK_SIZE);
+			sink_diag(sink, r->path, msg);
+		}
+		struct chunk_info *c = &r->chunks[r->nchunks++];
+		c->number = (uint32_t)i;
+		c->offset = off;
+		c->length = (uint32_t)length;
+		c->first_id = rd64(h + 24);
+		c->last_id = rd64(h + 32);
+	}
+	qsort(r->chunks, r->nchunks, sizeof *r->chunks, chunk_cmp);
+	return 0;
+}
+
+/* ---- the public entry ------------------------------------------------ */
+
+static int cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (n > MAX_THREADS ? MAX_THREADS : (int)n);
+}
+
+int evtx_read_file(const char *path, const struct evtx_options *opt,
+		   const struct record_sink *sink, char *err, size_t errlen)
+{
+	struct evtx_reader r = {0};
+	r.path = path;
+	r.keep_all = opt ? opt->keep_all : 0;
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	unsigned char head[EVTX_FILE_HEADER_SIZE];
+	if (fstat(r.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(r.fd);
+		return -1;
+	}
+	ssize_t got = pread(r.fd, head, sizeof head, 0);
+	if (got < 8 || !evtx_is_evtx(head, (size_t)got)) {
+		snprintf(err, errlen, "%s: not an EVTX file (no ElfFile signature at offset 0)", path);
+		close(r.fd);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size <= EVTX_FILE_HEADER_SIZE) {
+		snprintf(err, errlen, "%s: EVTX file has no chunks (%lld bytes)", path, (long long)sb.st_size);
+		close(r.fd);
+		return -1;
+	}
+	if (scan_chunks(&r, (uint64_t)sb.st_size, sink, err, errlen) < 0) {
+		close(r.fd);
+		return -1;
+	}
+
+	int nthreads = opt && opt->threads > 0 ? opt->threads : cpu_count();
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	struct worker workers[MAX_THREADS];
+	memset(workers, 0, sizeof workers);
+	int status = 0;
+	for (int t = 0; t < nthreads; t++) {
+		workers[t].reader = &r;
+		workers[t].buf = malloc(EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE);
+		if (!workers[t].buf) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			status = -1;
+		}
+	}
+	pthread_mutex_init(&r.lock, NULL);
+	size_t batch = (size_t)nthreads * BATCH_PER_THREAD;
+	r.jobs = calloc(batch, sizeof *r.jobs);
+	if (!r.jobs) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		status = -1;
+	}
+	uint64_t last_id = 0;
+	int have_last = 0;
+	for (size_t base = 0; status == 0 && base < r.nchunks; base += batch) {
+		r.njobs = r.nchunks - base < batch ? r.nchunks - base : batch;
+		r.next_job = 0;
+		for (size_t j = 0; j < r.njobs; j++) {
+			memset(&r.jobs[j], 0, sizeof r.jobs[j]);
+			r.jobs[j].info = &r.chunks[base + j];
+		}
+		int started = 0;
+		for (int t = 1; t < nthreads && (size_t)t < r.njobs; t++)
+			if (pthread_create(&workers[t].thread, NULL, worker_main, &workers[t]) == 0)
+				started = t;
+		worker_main(&workers[0]);
+		for (int t = 1; t <= started; t++)
+			pthread_join(workers[t].thread, NULL);
+
+		for (size_t j = 0; j < r.njobs; j++) {
+			struct chunk_job *job = &r.jobs[j];
+			for (size_t d = 0; d < job->ndiags; d++)
+				sink_diag(sink, path, job->diags[d]);
+			size_t dup = 0;
+			for (size_t k = 0; status == 0 && k < job->nrecs; k++) {
+				/* A stale copy of a rewritten chunk repeats ids. */
+				if (have_last && job->recs[k].sequence <= last_id) {
+					dup++;
+					continue;
+				}
+				last_id = job->recs[k].sequence;
+				have_last = 1;
+				if (sink->record(sink->ctx, &job->recs[k]))
+					status = 1;
+			}
+			if (dup) {
+				char msg[256];
+				snprintf(msg, sizeof msg, "chunk %u: %zu records repeat ids already read; skipped",
+					 job->info->number, dup);
+				sink_diag(sink, path, msg);
+			}
+			job_reset(job);
+		}
+	}
+	for (size_t j = 0; r.jobs && j < batch; j++)
+		job_reset(&r.jobs[j]);
+	for (int t = 0; t < nthreads; t++) {
+		free(workers[t].buf);
+		for (size_t k = 0; k < workers[t].ntemplates; k++)
+			free(workers[t].templates[k].names);
+		free(workers[t].templates);
+		arena_free(&workers[t].names_arena);
+	}
+	pthread_mutex_destroy(&r.lock);
+	free(r.jobs);
+	free(r.chunks);
+	close(r.fd);
+	return status;
+}
