@@ -37,6 +37,7 @@ enum event_str {
 	ES_IP_ADDRESS,
 	ES_OLD_SD,
 	ES_NEW_SD,
+	ES_RAW,            /* unparsed text line */
 	ES_COUNT
 };
 
@@ -49,6 +50,7 @@ enum event_flag {
 	EVENT_NOT_DECODABLE = 1u << 5,
 	EVENT_LEGACY = 1u << 6,
 	EVENT_RECOVERED = 1u << 7,
+	EVENT_UNPARSED = 1u << 8,
 };
 
 struct event {
@@ -69,8 +71,8 @@ struct event {
 	strref str[ES_COUNT];
 	uint16_t event_id;
 	uint16_t source;           /* index of the source file in the store */
+	uint16_t flags;            /* enum event_flag */
 	uint8_t outcome;           /* enum outcome */
-	uint8_t flags;             /* enum event_flag */
 };
 
 /* Event ids the viewer treats as object access (modern and legacy). */

@@ -180,7 +180,9 @@ static void print_jsonl(FILE *out, const struct store *st, uint32_t index)
 	json_ref(out, "open_record", st, ev->open_ref, &first);
 	json_ref(out, "close_record", st, ev->close_ref, &first);
 	json_key(out, "decodable", &first);
-	fputs(ev->flags & EVENT_NOT_DECODABLE ? "false" : "true", out);
+	fputs(ev->flags & (EVENT_NOT_DECODABLE | EVENT_UNPARSED) ? "false" : "true", out);
+	if (ev->flags & EVENT_UNPARSED)
+		json_str_or_null(out, "unparsed_line", store_str(st, ev, ES_RAW), &first);
 	fputs("}\n", out);
 }
 
@@ -267,6 +269,12 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 		event_id_verb(ev->event_id));
 	const char *oc = outcome_name(ev->outcome);
 	fprintf(out, "%-7s ", oc ? oc : "-");
+	if (ev->flags & EVENT_UNPARSED) {
+		fputs("(unparsed) ", out);
+		text_put(out, store_str(st, ev, ES_RAW));
+		putc('\n', out);
+		return;
+	}
 	if (ev->flags & EVENT_NOT_DECODABLE) {
 		fputs("(not decodable", out);
 		if (ev->raw_size)

@@ -24,6 +24,8 @@ enum record_flag {
 	RECORD_NOT_DECODABLE = 1u << 0, /* header known, body not parsed */
 	RECORD_LEGACY = 1u << 1,        /* EVT / pre-Vista layout */
 	RECORD_RECOVERED = 1u << 2,
+	RECORD_UNPARSED = 1u << 3,      /* a text line no format matched: the
+					 * line is data "Line", kept visible */
 };
 
 struct record_data {

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "arena.h"
 #include "binxml_peek.h"
 #include "event.h"
 
@@ -35,7 +36,6 @@
 #define MAX_THREADS 8
 #define BATCH_PER_THREAD 8
 #define MAX_STRING 65536
-#define ARENA_BLOCK 65536
 
 static const unsigned char FILE_SIGNATURE[8] = "ElfFile";
 static const unsigned char CHUNK_SIGNATURE[8] = "ElfChnk";
@@ -71,54 +71,6 @@ static void wr64(unsigned char *p, uint64_t v)
 int evtx_is_evtx(const unsigned char *head, size_t len)
 {
 	return len >= 8 && memcmp(head, FILE_SIGNATURE, 8) == 0;
-}
-
-/* ---- a bump allocator whose blocks never move ------------------------ */
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	char data[];
-};
-
-struct arena {
-	struct arena_block *head;
-};
-
-static char *arena_alloc(struct arena *a, size_t n)
-{
-	struct arena_block *b = a->head;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		b = malloc(sizeof *b + cap);
-		if (!b)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
-	}
-	char *p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-static char *arena_strdup(struct arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(a, n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct arena_block *n = a->head->next;
-		free(a->head);
-		a->head = n;
-	}
 }
 
 /* ---- chunks ---------------------------------------------------------- */

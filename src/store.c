@@ -177,7 +177,8 @@ uint32_t store_append(struct store *st, const struct record *rec, uint16_t sourc
 	st->records_seen++;
 	if (rec->flags & RECORD_NOT_DECODABLE)
 		st->not_decodable++;
-	if (!st->keep_all && !(rec->flags & RECORD_NOT_DECODABLE) && !event_is_object_access(rec->event_id))
+	if (!st->keep_all && !(rec->flags & (RECORD_NOT_DECODABLE | RECORD_UNPARSED))
+	    && !event_is_object_access(rec->event_id))
 		return EVENT_NONE;
 
 	const char *v[SLOT_COUNT] = {0};
@@ -207,6 +208,10 @@ uint32_t store_append(struct store *st, const struct record *rec, uint16_t sourc
 		ev->flags |= EVENT_LEGACY;
 	if (rec->flags & RECORD_RECOVERED)
 		ev->flags |= EVENT_RECOVERED;
+	if (rec->flags & RECORD_UNPARSED) {
+		ev->flags |= EVENT_UNPARSED;
+		ev->str[ES_RAW] = intern(st, record_get(rec, "Line"), oom);
+	}
 
 	ev->str[ES_COMPUTER] = intern(st, rec->computer, oom);
 	ev->str[ES_CHANNEL] = intern(st, rec->channel, oom);
