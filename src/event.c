@@ -83,6 +83,18 @@ int event_parse_number(const char *text, uint64_t *value)
 		text++;
 	if (!*text || *text == '-')
 		return 0;
+	/* Legacy logon ids are written "(0x0,0x13388)": high and low parts. */
+	if (*text == '(') {
+		char *end;
+		unsigned long long hi = strtoull(text + 1, &end, 0);
+		if (*end != ',')
+			return 0;
+		unsigned long long lo = strtoull(end + 1, &end, 0);
+		if (*end != ')' || hi > UINT32_MAX || lo > UINT32_MAX)
+			return 0;
+		*value = (uint64_t)hi << 32 | lo;
+		return 1;
+	}
 	int base = 10;
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
 		base = 16;

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -459,6 +460,10 @@ static int evt_deliver(struct evt_reader *r, const struct evt_entry *entries, si
 		rc = evt_fill(r, e, lrec, rec);
 		libevt_record_free(&lrec, NULL);
 		if (rc != 0)
+			continue;
+		/* Ids 560-567 mean object access only from the Security source;
+		 * other sources (System, applications) reuse those numbers. */
+		if (!keep_all && (!rec->provider || strcasecmp(rec->provider, "Security") != 0))
 			continue;
 		if (r->sink->record && r->sink->record(r->sink->ctx, rec) != 0)
 			return 1;

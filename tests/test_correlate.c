@@ -8,6 +8,9 @@
 #include <stdlib.h>
 
 #include "correlate.h"
+#include "evt_writer.h"
+
+#include <unistd.h>
 
 struct ev_spec {
 	uint64_t record;
@@ -199,6 +202,97 @@ static void test_legacy_decimal_ids_match_like_hex(void **state)
 	assert_links(c, o, c);
 }
 
+
+/* ---- legacy EVT: 560 -> 567 -> 562 -----------------------------------
+ * No real 560/562/567 log exists publicly, so this is a fixture written
+ * with tests/evt_writer.c from the documented insertion-string layouts
+ * (DESIGN.md "Legacy insertion strings"), read back through the real EVT
+ * reader (libevt). */
+
+static const char *const L560_LOCAL[] = {
+	"Security", "File", "C:\\DeptFiles\\budget.xls", "20084",
+	"0", "251509", "2936", "C:\\WINDOWS\\explorer.exe",
+	"Fred", "ELM", "(0x0,0x13388)",
+	"-", "-", "-",
+	"READ_CONTROL\r\n\t\t\tReadData (or ListDirectory)", "-", "0", "0x20001",
+};
+static const char *const L567[] = {
+	"Security", "20084", "File", "2936", "C:\\WINDOWS\\explorer.exe",
+	"ReadData (or ListDirectory)", "0x1",
+};
+static const char *const L562[] = {
+	"Security", "20084", "2936", "C:\\WINDOWS\\explorer.exe",
+};
+/* A share open: System (PID 4) as the machine account for the client. */
+static const char *const L560_SHARE[] = {
+	"Security", "File", "C:\\Shares\\Tools\\readme.txt", "1744",
+	"0", "3050412", "4", "",
+	"DC1$", "CORP", "(0x0,0x3E7)",
+	"support.engineer", "CORP", "(0x0,0x1A2B3)",
+	"%%1537\r\n\t\t\t%%4416", "-", "0", "0x10001",
+};
+static const char *const L562_SHARE[] = {"Security", "1744", "4", ""};
+#define NSTR(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_legacy_evt_560_567_562_are_linked(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/oaview-legacy-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct evt_writer *w = evt_writer_open(path);
+	assert_non_null(w);
+	const uint32_t t0 = 1100000000;
+	assert_int_equal(evt_writer_add(w, 1, t0, 560, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
+					NSTR(L560_LOCAL), L560_LOCAL), 0);
+	assert_int_equal(evt_writer_add(w, 2, t0 + 1, 560, EVT_WRITER_AUDIT_SUCCESS, "Security", "DC1",
+					NSTR(L560_SHARE), L560_SHARE), 0);
+	assert_int_equal(evt_writer_add(w, 3, t0 + 2, 567, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
+					NSTR(L567), L567), 0);
+	assert_int_equal(evt_writer_add(w, 4, t0 + 3, 562, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
+					NSTR(L562), L562), 0);
+	assert_int_equal(evt_writer_add(w, 5, t0 + 4, 562, EVT_WRITER_AUDIT_SUCCESS, "Security", "DC1",
+					NSTR(L562_SHARE), L562_SHARE), 0);
+	assert_int_equal(evt_writer_close(w), 0);
+
+	struct store legacy;
+	store_init(&legacy);
+	load_into(&legacy, path, 0, 0, NULL);
+	unlink(path);
+	assert_int_equal(legacy.count, 5);
+	assert_int_equal(correlate_all(&legacy), 0);
+	uint32_t open = find_record(&legacy, 1), share = find_record(&legacy, 2);
+	uint32_t use = find_record(&legacy, 3), close = find_record(&legacy, 4), share_close = find_record(&legacy, 5);
+	const struct event *u = store_event(&legacy, use);
+	assert_int_equal(u->open_ref, open);
+	assert_int_equal(u->close_ref, close);
+	assert_int_equal(store_event(&legacy, open)->close_ref, close);
+	assert_int_equal(store_event(&legacy, close)->open_ref, open);
+	assert_int_equal(u->handle_id, 20084);
+	assert_int_equal(u->process_id, 2936);
+	char buf[256];
+	int from_open = 0;
+	assert_string_equal(store_resolved_name(&legacy, use, &from_open, buf, sizeof buf),
+			    "C:\\DeptFiles\\budget.xls");
+	assert_int_equal(from_open, 1);
+	assert_string_equal(store_resolved_name(&legacy, close, NULL, buf, sizeof buf),
+			    "C:\\DeptFiles\\budget.xls");
+	/* the local open: the primary user acted; logon id from "(0x0,0x13388)" */
+	assert_string_equal(store_str(&legacy, store_event(&legacy, open), ES_USER), "Fred");
+	assert_int_equal(store_event(&legacy, open)->logon_id, 0x13388);
+	/* the share open: the client acted, through System as DC1$; its close
+	 * follows with no 567 between (normal for share access) */
+	const struct event *s = store_event(&legacy, share);
+	assert_string_equal(store_str(&legacy, s, ES_USER), "support.engineer");
+	assert_string_equal(store_str(&legacy, s, ES_PRIMARY_USER), "CORP\\DC1$");
+	assert_int_equal(s->logon_id, 0x1a2b3);
+	assert_int_equal(s->close_ref, share_close);
+	assert_int_equal(store_event(&legacy, share_close)->open_ref, share);
+	assert_int_equal(legacy.lives[s->life].count, 2);
+	store_free(&legacy);
+}
+
 /* ---- real samples --------------------------------------------------- */
 
 static void check_links_file(const char *evtx, const char *links)
@@ -282,6 +376,7 @@ int main(void)
 		T(test_duplicated_handle_keeps_the_source_opener),
 		T(test_close_of_handle_duplicated_into_system_carries_source_pid),
 		T(test_legacy_decimal_ids_match_like_hex),
+		cmocka_unit_test(test_legacy_evt_560_567_562_are_linked),
 		cmocka_unit_test(test_real_links_system_nightmare),
 		cmocka_unit_test(test_real_links_lsass_dump),
 		cmocka_unit_test(test_real_links_hidden_user_4660),

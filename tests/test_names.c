@@ -64,6 +64,12 @@ static void test_numbers_hex_and_decimal(void **state)
 	assert_int_equal(event_parse_number("0x", &v), 0);
 	assert_int_equal(event_parse_number("12ab", &v), 0);
 	assert_int_equal(event_parse_number(NULL, &v), 0);
+	/* legacy logon ids: (high,low) */
+	assert_int_equal(event_parse_number("(0x0,0x13388)", &v), 1);
+	assert_int_equal(v, 0x13388);
+	assert_int_equal(event_parse_number("(0x1,0x2)", &v), 1);
+	assert_int_equal(v, 0x100000002ull);
+	assert_int_equal(event_parse_number("(0x1;0x2)", &v), 0);
 }
 
 static void test_time_round_trip(void **state)
