@@ -12,6 +12,8 @@
 #include "options.h"
 #include "print.h"
 #include "store.h"
+#include "tui/tui.h"
+#include "view.h"
 
 static void main_diag(void *ctx, const char *message)
 {
@@ -70,6 +72,27 @@ static int run_print(const struct options *o, struct store *st, struct filter **
 	return rc;
 }
 
+/* The terminal viewer.  The filters move into the view (it frees them).
+ * OAVIEW_SCRIPT names a key script for the screen tests. */
+static int run_viewer(struct options *o, struct store *st, struct filter **filters)
+{
+	struct view v;
+	view_init(&v, st);
+	for (size_t i = 0; i < o->nfilters; i++) {
+		view_push_filter(&v, filters[i], 0);
+		filters[i] = NULL;
+	}
+	struct tui_args ta = {
+		.st = st,
+		.view = &v,
+		.script_path = getenv("OAVIEW_SCRIPT"),
+		.color = 1,
+	};
+	int status = tui_run(&ta);
+	view_free(&v);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -116,8 +139,7 @@ int main(int argc, char **argv)
 	if (o.print) {
 		status = run_print(&o, &st, filters);
 	} else {
-		fputs("oaview: the terminal viewer is not part of this build yet; use --print\n", stderr);
-		status = 2;
+		status = run_viewer(&o, &st, filters);
 	}
 out_store:
 	store_free(&st);

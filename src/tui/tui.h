@@ -1,0 +1,30 @@
+/* tui.h - the terminal viewer.  The only part of oaview that includes
+ * curses; it reads the store through a view and never changes events. */
+#ifndef OAVIEW_TUI_H
+#define OAVIEW_TUI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "view.h"
+
+struct follow;
+
+struct tui_args {
+	struct store *st;
+	struct view *view;
+	struct follow *follow;       /* NULL when not following */
+	const char *script_path;     /* test mode: keys from this file */
+	int color;                   /* 0 = never, 1 = when the terminal has it */
+	/* feed new follow records into the store and correlator; returns the
+	 * number of events added (main.c owns the correlator) */
+	int (*poll_follow)(void *ctx, int timeout_ms);
+	void *poll_ctx;
+	const char *(*source_status)(void *ctx, uint16_t source);
+};
+
+/* Run until the user quits.  Returns the process exit status. */
+int tui_run(const struct tui_args *args);
+
+#endif

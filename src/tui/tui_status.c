@@ -1,0 +1,102 @@
+/* tui_status.c - the status bar (sources, following, counts, filters) and
+ * the help screen listing every key. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui_internal.h"
+#include "tui_text.h"
+
+static void thousands(size_t n, char *buf, size_t len)
+{
+	char raw[32];
+	snprintf(raw, sizeof raw, "%zu", n);
+	size_t l = strlen(raw), o = 0;
+	for (size_t i = 0; i < l && o + 2 < len; i++) {
+		if (i && (l - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = '\0';
+}
+
+static const char *base(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+void tui_status_draw(struct tui *t)
+{
+	const struct store *st = t->st;
+	char src[256], shown[32], total[32], filters[512], line[1024], extra[128] = "";
+	if (st->nsources == 1)
+		snprintf(src, sizeof src, "%s", base(st->sources[0]));
+	else
+		snprintf(src, sizeof src, "%zu files", st->nsources);
+	thousands(t->view->nrows, shown, sizeof shown);
+	thousands(st->count, total, sizeof total);
+	view_filters_text(t->view, filters, sizeof filters);
+	if (t->following && t->args->source_status) {
+		for (size_t i = 0; i < st->nsources; i++) {
+			const char *s = t->args->source_status(t->args->poll_ctx, (uint16_t)i);
+			if (s && strcmp(s, "following") != 0) {
+				snprintf(extra, sizeof extra, "  %s: %s", base(st->sources[i]), s);
+				break;
+			}
+		}
+	}
+	const char *mode = "";
+	char newbuf[48] = "";
+	if (t->following) {
+		mode = t->at_end ? "  FOLLOW" : "  PAUSED";
+		if (t->new_events)
+			snprintf(newbuf, sizeof newbuf, " +%zu new (G)", t->new_events);
+	}
+	snprintf(line, sizeof line, " oaview  %s%s%s  %s/%s%s%s%s", src, mode, newbuf, shown, total,
+		 filters[0] ? "  filter " : "", filters, extra);
+	attrset(tui_attr(t, COLOR_PAIR_BAR, A_REVERSE));
+	const char *hint = "h help ";
+	int hw = (int)strlen(hint);
+	int room = t->cols - hw - 1;
+	if (room < 10) {
+		tui_put(stdscr, 0, 0, line, t->cols, ELIDE_END, 1);
+	} else {
+		tui_put(stdscr, 0, 0, line, room, ELIDE_END, 1);
+		tui_put(stdscr, 0, room, " ", 1, ELIDE_END, 1);
+		tui_put(stdscr, 0, room + 1, hint, hw, ELIDE_END, 1);
+	}
+	attrset(A_NORMAL);
+}
+
+static const char *const HELP[] = {
+	"oaview keys                                     (any key closes this help)",
+	"",
+	"Moving     j/k, Down/Up      next/previous event",
+	"           PgDn/PgUp, Space  a page down/up",
+	"           g/Home, G/End     first/last event; G also resumes following",
+	"Jumps      o                 to the event that opened this handle",
+	"           c                 to the event that closed it",
+	"           H                 list this handle's events (Enter jumps)",
+	"           Ctrl-O, BS, [     back in the jump list",
+	"           ]                 forward in the jump list",
+	"Panes      Enter             show/hide the detail and handle panes",
+	"           Tab               move between list, detail and handle pane",
+	"Search     /  ?              search forward/backward (filter syntax)",
+	"           n  N              next/previous match",
+	"Filters    f  F              add a filter in / out (live match count)",
+	"           x  X              drop the last filter / all filters",
+	"           u  b  p  i        only this user / object / process / event id",
+	"Other      h, F1             this help",
+	"           q                 quit",
+	"",
+	"Filter terms: user: name: object: process: type: computer: ip: share:",
+	"  id:4656,4663  outcome:failure  access:write  handle:0x1a4  !negates",
+};
+
+void tui_help_draw(struct tui *t)
+{
+	erase();
+	int n = (int)(sizeof HELP / sizeof HELP[0]);
+	for (int i = 0; i < n && i < t->rows; i++)
+		tui_put(stdscr, i, 1, HELP[i], t->cols - 1, ELIDE_END, 0);
+}
