@@ -120,7 +120,9 @@ void tui_draw(struct tui *t)
 	tui_handle_draw(t);
 	move(t->lay.prompt_row, 0);
 	clrtoeol();
-	if (t->message[0]) {
+	if (t->prompt_label) {
+		tui_prompt_draw(t);
+	} else if (t->message[0]) {
 		tui_put(stdscr, t->lay.prompt_row, 0, t->message, t->cols, ELIDE_END, 0);
 	} else if (t->search) {
 		char buf[300];

@@ -101,8 +101,8 @@ int tui_detail_lines(struct tui *t, uint32_t index, char lines[][512], int max)
 	struct lines ls = {lines, 0, max};
 	char a[1024], b[1024], iso[64];
 	timefmt_iso(ev->time, iso, sizeof iso);
-	add(&ls, "#%" PRIu64 "  %u %s   %s", ev->record, ev->event_id, event_id_title(ev->event_id),
-	    iso[0] ? iso : "(no time)");
+	add(&ls, "#%" PRIu64 "  %u  %s  %s", ev->record, ev->event_id, iso[0] ? iso : "(no time)",
+	    event_id_title(ev->event_id));
 	if (ev->flags & EVENT_UNPARSED) {
 		add(&ls, "Unparsed line %" PRIu64 " of %s:", ev->record, st->sources[ev->source]);
 		add(&ls, "%s", store_str(st, ev, ES_RAW));

@@ -62,6 +62,9 @@ struct tui {
 	int color;
 	int following;
 	int script;                  /* keys come from a script */
+	const char *prompt_label;    /* a prompt is open: what it shows */
+	const char *prompt_text;
+	const char *prompt_hint;
 };
 
 /* tui_list.c */
@@ -79,6 +82,7 @@ void tui_help_draw(struct tui *t);
  * change and may write a hint.  Returns 1 on Enter, 0 on Esc. */
 int tui_prompt(struct tui *t, const char *label, char *buf, size_t buflen,
 	       void (*live)(struct tui *t, const char *text, char *hint, size_t hintlen));
+void tui_prompt_draw(struct tui *t);
 /* tui_script.c */
 int tui_script_open(const char *path);
 int tui_script_getch(struct tui *t, wint_t *ch);

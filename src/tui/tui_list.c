@@ -40,8 +40,8 @@ static struct columns list_columns(int cols)
 		c.access = 24;
 		c.process = 14;
 	} else if (rest >= 45) {
-		c.user = 14;
-		c.access = 17;
+		c.user = 13;
+		c.access = 16;
 	} else {
 		c.user = 10;
 		c.access = 0;

@@ -38,8 +38,9 @@ static size_t utf8_put(char *buf, size_t len, size_t buflen, wint_t ch)
 	return len + n;
 }
 
-static void prompt_draw(struct tui *t, const char *label, const char *buf, const char *hint)
+void tui_prompt_draw(struct tui *t)
 {
+	const char *label = t->prompt_label, *buf = t->prompt_text, *hint = t->prompt_hint;
 	int y = t->lay.prompt_row;
 	move(y, 0);
 	clrtoeol();
@@ -73,8 +74,12 @@ int tui_prompt(struct tui *t, const char *label, char *buf, size_t buflen,
 	curs_set(1);
 	if (live)
 		live(t, buf, hint, sizeof hint);
+	t->prompt_label = label;
+	t->prompt_text = buf;
+	t->prompt_hint = hint;
+	int accepted = 0;
 	for (;;) {
-		prompt_draw(t, label, buf, hint);
+		tui_prompt_draw(t);
 		refresh();
 		wint_t ch;
 		int kind = tui_getch(t, &ch);
@@ -93,14 +98,12 @@ int tui_prompt(struct tui *t, const char *label, char *buf, size_t buflen,
 			}
 			continue;
 		}
-		if (ch == 27) {
-			curs_set(0);
-			return 0;
-		}
+		if (ch == 27)
+			break;
 		if (ch == '\n' || ch == '\r') {
 enter:
-			curs_set(0);
-			return 1;
+			accepted = 1;
+			break;
 		}
 		if (ch == 127 || ch == 8) {
 backspace:
@@ -127,6 +130,7 @@ backspace:
 		if (live)
 			live(t, buf, hint, sizeof hint);
 	}
+	t->prompt_label = t->prompt_text = t->prompt_hint = NULL;
 	curs_set(0);
-	return 0;
+	return accepted;
 }

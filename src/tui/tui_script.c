@@ -8,7 +8,8 @@
  *   type user:alice         the rest of the line, typed character by
  *                           character
  *   :resize 40 12           resize the screen
- *   :save FILE              write the screen as text to FILE
+ *   :save FILE              write the screen as text to FILE (relative to
+ *                           $OAVIEW_SCREEN_DIR when that is set)
  *   :exec COMMAND           run a shell command (e.g. append to a log)
  *   :poll                   let following read new data now
  * When the script ends the viewer quits. */
@@ -81,8 +82,16 @@ static int key_token(const char *tok)
 	return 0;
 }
 
-static void save_screen(const char *path)
+static void save_screen(const char *name)
 {
+	/* OAVIEW_SCREEN_DIR lets a test runner collect the screens while
+	 * running from the data directory */
+	char path[4096];
+	const char *dir = getenv("OAVIEW_SCREEN_DIR");
+	if (dir && name[0] != '/')
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+	else
+		snprintf(path, sizeof path, "%s", name);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return;

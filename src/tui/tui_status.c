@@ -28,7 +28,7 @@ static const char *base(const char *path)
 void tui_status_draw(struct tui *t)
 {
 	const struct store *st = t->st;
-	char src[256], shown[32], total[32], filters[512], line[1024], extra[128] = "";
+	char src[256], shown[32], total[32], filters[512], right[1024], extra[128] = "";
 	if (st->nsources == 1)
 		snprintf(src, sizeof src, "%s", base(st->sources[0]));
 	else
@@ -48,22 +48,35 @@ void tui_status_draw(struct tui *t)
 	const char *mode = "";
 	char newbuf[48] = "";
 	if (t->following) {
-		mode = t->at_end ? "  FOLLOW" : "  PAUSED";
+		mode = t->at_end ? "FOLLOW  " : "PAUSED  ";
 		if (t->new_events)
-			snprintf(newbuf, sizeof newbuf, " +%zu new (G)", t->new_events);
+			snprintf(newbuf, sizeof newbuf, "+%zu new (G)  ", t->new_events);
 	}
-	snprintf(line, sizeof line, " oaview  %s%s%s  %s/%s%s%s%s", src, mode, newbuf, shown, total,
+	/* counts and filters matter more than the file name: the name gets
+	 * what is left */
+	snprintf(right, sizeof right, "%s%s%s/%s%s%s%s", mode, newbuf, shown, total,
 		 filters[0] ? "  filter " : "", filters, extra);
-	attrset(tui_attr(t, COLOR_PAIR_BAR, A_REVERSE));
-	const char *hint = "h help ";
+	const char *hint = " h help ";
 	int hw = (int)strlen(hint);
-	int room = t->cols - hw - 1;
-	if (room < 10) {
-		tui_put(stdscr, 0, 0, line, t->cols, ELIDE_END, 1);
+	attrset(tui_attr(t, COLOR_PAIR_BAR, A_REVERSE));
+	int x = tui_put(stdscr, 0, 0, " oaview  ", t->cols, ELIDE_END, 0);
+	int room = t->cols - x - hw;
+	int rw = tui_width(right);
+	int srcw = tui_width(src);
+	if (room >= 12) {
+		int for_src = room - rw - 2;
+		if (for_src > srcw)
+			for_src = srcw;
+		if (for_src < 8)
+			for_src = srcw < 8 ? srcw : 8;
+		x += tui_put(stdscr, 0, x, src, for_src, ELIDE_MIDDLE, 0);
+		x += tui_put(stdscr, 0, x, "  ", 2, ELIDE_END, 0);
+		int left = t->cols - x - hw;
+		if (left > 0)
+			x += tui_put(stdscr, 0, x, right, left, ELIDE_END, 1);
+		tui_put(stdscr, 0, x, hint, t->cols - x, ELIDE_END, 1);
 	} else {
-		tui_put(stdscr, 0, 0, line, room, ELIDE_END, 1);
-		tui_put(stdscr, 0, room, " ", 1, ELIDE_END, 1);
-		tui_put(stdscr, 0, room + 1, hint, hw, ELIDE_END, 1);
+		tui_put(stdscr, 0, x, right, t->cols - x, ELIDE_END, 1);
 	}
 	attrset(A_NORMAL);
 }

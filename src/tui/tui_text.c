@@ -123,8 +123,9 @@ int tui_put(WINDOW *w, int y, int x, const char *s, int width, enum tui_elide ho
 		waddnwstr(w, ellipsis(), 1);
 		used++;
 	} else {
-		/* keep a third at the head, the rest (the file name) at the tail */
-		int head_room = (width - 1) / 3, tail_room = width - 1 - head_room;
+		/* a fifth at the head (the drive or root), the rest for the tail,
+		 * where the file name is */
+		int head_room = (width - 1) / 5, tail_room = width - 1 - head_room;
 		int h = 0, hc = 0;
 		while (h < c.n && hc + c.w[h] <= head_room)
 			hc += c.w[h++];

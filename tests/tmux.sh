@@ -1,0 +1,63 @@
+#!/bin/sh
+# tmux.sh - end-to-end: the real binary on a real terminal (tmux at 80x24,
+# TERM=linux), driven by send-keys and read back with capture-pane.  A user
+# finds a 4663, sees who opened its handle, jumps there with o and back,
+# filters to one event id, and quits; the terminal is given back (TERM=linux
+# has no alternate screen, so the last screen stays, as with less).
+set -u
+OAVIEW=${OAVIEW:-./oaview}
+DATA=${TEST_DATA_DIR:-$(dirname "$0")/data}
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
+sock=oaview-test-$$
+T="tmux -L $sock"
+pass=0 fail=0
+trap '$T kill-server 2>/dev/null' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; printf '%s\n' "$screen" | sed 's/^/#   /'; }
+
+# Poll the pane until it shows the pattern (at most ~5 s).
+expect() { # pattern, name
+	i=0
+	while [ $i -lt 50 ]; do
+		screen=$($T capture-pane -p -t oa 2>/dev/null)
+		if printf '%s\n' "$screen" | grep -q -- "$1"; then ok "$2"; return; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	not_ok "$2"
+}
+
+$T new-session -d -s oa -x 80 -y 24 \
+	"cd '$DATA' && LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' mdc_ID4688-4663-4656-LSASS_dump_with_LSASSY_process.evtx; echo OAVIEW-EXITED-\$?; stty -a | grep -q ' icanon .* echo ' && echo TTY-SANE; sleep 30"
+expect 'oaview  mdc_ID4688' "the status bar shows the file"
+expect '15/15' "all 15 object-access events are listed"
+expect '^>14:29:25 5145 check' "the newest event is selected"
+expect 'OFFSEC\\admmig' "user names show their domain"
+
+$T send-keys -t oa g j j j Enter
+expect 'opened by #67796 4656 14:29:10, close not audited' "the detail pane shows the 4663's opener"
+expect '^  #67796 .*4656 open' "the handle pane lists the open"
+
+$T send-keys -t oa o
+expect '^>14:29:10 4656 open' "o jumps to the 4656"
+expect '#67796  4656' "the detail pane follows the jump"
+
+$T send-keys -t oa C-o
+expect '#67797  4663' "Ctrl-O comes back to the 4663"
+
+$T send-keys -t oa f
+$T send-keys -t oa -l 'id:4663'
+expect '(2 matches)' "the filter prompt counts matches while typing"
+$T send-keys -t oa Enter
+expect '2/15  filter id:4663' "the filter applies and shows in the status bar"
+
+$T send-keys -t oa h
+expect 'oaview keys' "h shows the help"
+$T send-keys -t oa q
+$T send-keys -t oa q
+expect 'OAVIEW-EXITED-0' "q quits with status 0"
+expect 'TTY-SANE' "the terminal is back in canonical mode with echo"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
