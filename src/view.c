@@ -1,10 +1,10 @@
 /* view.c - filtered, ordered index over the store (see view.h).
  *
  * order[] lists every event in display order; rows[] the ones passing the
- * filters.  Readers append events in record order per source, so for one
- * source display order is store order and view_sync just appends; with
- * several sources a new event is placed by time (binary search from the
- * end: arrivals are mostly newest). */
+ * filters.  Both are sorted by view_before, so a row is found by binary
+ * search.  view_sync sorts what arrived since the last call and merges it
+ * in: readers that deliver in order cost a plain append; a newest-first
+ * load merges each older batch in front. */
 #include "view.h"
 
 #include <stdio.h>
@@ -41,15 +41,26 @@ static int grow(uint32_t **a, size_t *cap, size_t need)
 	return 0;
 }
 
-/* a sorts before b in display order */
+/* a sorts before b in display order: one source in record order, several
+ * merged by time; the store index breaks ties so the order is total. */
 static int view_before(const struct view *v, uint32_t a, uint32_t b)
 {
 	const struct event *x = store_event(v->st, a), *y = store_event(v->st, b);
-	if (x->time != y->time)
+	if (v->merge_by_time && x->time != y->time)
 		return x->time < y->time;
 	if (x->source != y->source)
 		return x->source < y->source;
+	if (x->record != y->record)
+		return x->record < y->record;
 	return a < b;
+}
+
+static int view_cmp(const void *a, const void *b, void *ctx)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (x == y)
+		return 0;
+	return view_before(ctx, x, y) ? -1 : 1;
 }
 
 int view_accepts(const struct view *v, uint32_t index)
@@ -70,44 +81,73 @@ static void view_rebuild(struct view *v)
 			v->rows[v->nrows++] = v->order[i];
 }
 
+/* Merge the sorted run add[0..nadd) into the sorted array a[0..*n). */
+static void merge_into(const struct view *v, uint32_t *a, size_t *n, const uint32_t *add, size_t nadd)
+{
+	size_t i = *n, j = nadd, k = *n + nadd;
+	/* from the back, so no scratch array is needed */
+	while (j > 0) {
+		if (i > 0 && view_before(v, add[j - 1], a[i - 1]))
+			a[--k] = a[--i];
+		else
+			a[--k] = add[--j];
+	}
+	*n += nadd;
+}
+
 size_t view_sync(struct view *v)
 {
 	size_t have = v->norder, total = v->st->count;
 	if (total <= have)
 		return 0;
-	if (v->st->nsources > 1)
+	if (v->st->nsources > 1 && !v->merge_by_time) {
+		/* a second source arrived: from now on merge by time */
 		v->merge_by_time = 1;
+		qsort_r(v->order, v->norder, sizeof *v->order, view_cmp, v);
+		view_rebuild(v);
+	}
+	size_t nadd = total - have;
 	if (grow(&v->order, &v->order_cap, total) < 0 || grow(&v->rows, &v->rows_cap, total) < 0)
 		return 0;
-	int inserted_inside = 0;
-	for (size_t i = have; i < total; i++) {
-		uint32_t idx = (uint32_t)i;
-		size_t pos = v->norder;
-		if (v->merge_by_time && pos && view_before(v, idx, v->order[pos - 1])) {
-			size_t lo = 0, hi = pos;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (view_before(v, idx, v->order[mid]))
-					hi = mid;
-				else
-					lo = mid + 1;
-			}
-			pos = lo;
-			memmove(v->order + pos + 1, v->order + pos, (v->norder - pos) * sizeof *v->order);
-			inserted_inside = 1;
-		}
-		v->order[pos] = idx;
-		v->norder++;
+	/* The new events go at the end of order[] first; sorted, then merged.
+	 * Readers usually deliver in display order, so the sort is a check
+	 * and the merge a no-op move; loading newest-first merges each batch
+	 * in front. */
+	uint32_t *add = v->order + have;
+	int sorted = 1;
+	for (size_t i = 0; i < nadd; i++) {
+		add[i] = (uint32_t)(have + i);
+		if (i && view_before(v, add[i], add[i - 1]))
+			sorted = 0;
 	}
+	if (!sorted)
+		qsort_r(add, nadd, sizeof *add, view_cmp, v);
 	size_t before = v->nrows;
-	if (inserted_inside) {
-		view_rebuild(v);
+	uint32_t *tmp = malloc(nadd * sizeof *tmp);
+	if (!tmp)
+		return 0;
+	size_t nrows_add = 0;
+	for (size_t i = 0; i < nadd; i++)
+		if (view_accepts(v, add[i]))
+			tmp[nrows_add++] = add[i];
+	if (have == 0 || !view_before(v, add[0], v->order[have - 1])) {
+		/* appended in order: nothing to merge */
+		v->norder = total;
+		memcpy(v->rows + v->nrows, tmp, nrows_add * sizeof *tmp);
+		v->nrows += nrows_add;
 	} else {
-		for (size_t i = have; i < total; i++)
-			if (view_accepts(v, v->order[i]))
-				v->rows[v->nrows++] = v->order[i];
+		uint32_t *copy = malloc(nadd * sizeof *copy);
+		if (!copy) {
+			free(tmp);
+			return 0;
+		}
+		memcpy(copy, add, nadd * sizeof *copy);
+		merge_into(v, v->order, &v->norder, copy, nadd);
+		merge_into(v, v->rows, &v->nrows, tmp, nrows_add);
+		free(copy);
 	}
-	return v->nrows > before ? v->nrows - before : 0;
+	free(tmp);
+	return v->nrows - before;
 }
 
 int view_push_filter(struct view *v, struct filter *f, int negate)
@@ -158,23 +198,16 @@ size_t view_count_with(const struct view *v, const struct filter *extra, int neg
 
 long view_row_of(const struct view *v, uint32_t index)
 {
-	/* rows are in display order; for one source that is index order */
-	if (!v->merge_by_time) {
-		size_t lo = 0, hi = v->nrows;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (v->rows[mid] == index)
-				return (long)mid;
-			if (v->rows[mid] < index)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return -1;
+	size_t lo = 0, hi = v->nrows;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->rows[mid] == index)
+			return (long)mid;
+		if (view_before(v, v->rows[mid], index))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (size_t i = 0; i < v->nrows; i++)
-		if (v->rows[i] == index)
-			return (long)i;
 	return -1;
 }
 
