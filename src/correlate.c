@@ -245,16 +245,42 @@ int correlate_event(struct correlator *c, struct store *st, uint32_t index)
 	return 0;
 }
 
+static int order_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct store *st = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct event *x = store_event(st, i), *y = store_event(st, j);
+	if (x->source != y->source)
+		return x->source < y->source ? -1 : 1;
+	if (x->record != y->record)
+		return x->record < y->record ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
 int correlate_all(struct store *st)
 {
 	struct correlator *c = correlator_new();
-	if (!c)
+	uint32_t *order = malloc((st->count ? st->count : 1) * sizeof *order);
+	if (!c || !order) {
+		correlator_free(c);
+		free(order);
 		return -1;
-	/* Readers append each source in its own record order, and keys never
-	 * match across computers, so store order is correlation order. */
+	}
+	/* Keys never match across computers, so each source in its record
+	 * order is enough.  Readers usually append in that order already (the
+	 * check is cheap); a newest-first load does not. */
+	int sorted = 1;
+	for (size_t i = 0; i < st->count; i++) {
+		order[i] = (uint32_t)i;
+		if (i && sorted && order_cmp(&order[i - 1], &order[i], st) > 0)
+			sorted = 0;
+	}
+	if (!sorted)
+		qsort_r(order, st->count, sizeof *order, order_cmp, st);
 	int rc = 0;
 	for (size_t i = 0; i < st->count && rc == 0; i++)
-		rc = correlate_event(c, st, (uint32_t)i);
+		rc = correlate_event(c, st, order[i]);
+	free(order);
 	correlator_free(c);
 	return rc;
 }

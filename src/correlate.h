@@ -28,8 +28,8 @@ void correlator_free(struct correlator *c);
  * of the lifetime.  Returns 0, or -1 on allocation failure. */
 int correlate_event(struct correlator *c, struct store *st, uint32_t index);
 
-/* Correlate the whole store in store order (each source in its record
- * order).  Returns 0 or -1. */
+/* Correlate the whole store, each source in its record order, whatever
+ * order the events were appended in.  Returns 0 or -1. */
 int correlate_all(struct store *st);
 
 /* Role of an event id in correlation. */

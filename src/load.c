@@ -44,12 +44,18 @@ struct load_sink {
 	uint16_t source;
 	int oom;
 	const struct load_options *opt;
+	pthread_mutex_t *lock;
 };
 
 static int load_record(void *ctx, const struct record *rec)
 {
 	struct load_sink *ls = ctx;
+	pthread_mutex_t *lock = ls->lock;
+	if (lock)
+		pthread_mutex_lock(lock);
 	store_append(ls->st, rec, ls->source, &ls->oom);
+	if (lock)
+		pthread_mutex_unlock(lock);
 	return ls->oom;
 }
 
@@ -63,6 +69,13 @@ static void load_diag(void *ctx, const char *message)
 int load_file(struct store *st, const char *path, const struct load_options *opt,
 	      char *err, size_t errlen)
 {
+	return load_file_sync(st, path, opt, NULL, err, errlen);
+}
+
+int load_file_sync(struct store *st, const char *path, const struct load_options *opt,
+		   const struct load_sync *sync, char *err, size_t errlen)
+{
+	pthread_mutex_t *lock = sync ? sync->lock : NULL;
 	enum input_kind kind = load_detect(path, err, errlen);
 	if (kind == INPUT_UNKNOWN)
 		return -1;
@@ -70,12 +83,16 @@ int load_file(struct store *st, const char *path, const struct load_options *opt
 		snprintf(err, errlen, "%s: not an EVTX or EVT file (no ElfFile or LfLe signature)", path);
 		return -1;
 	}
+	if (lock)
+		pthread_mutex_lock(lock);
 	int source = store_add_source(st, path);
+	if (lock)
+		pthread_mutex_unlock(lock);
 	if (source < 0) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	struct load_sink ls = {st, (uint16_t)source, 0, opt};
+	struct load_sink ls = {st, (uint16_t)source, 0, opt, lock};
 	struct record_sink sink = {load_record, load_diag, &ls};
 	int rc;
 	if (kind == INPUT_EVTX) {

@@ -6,6 +6,7 @@
 #ifndef OAVIEW_LOAD_H
 #define OAVIEW_LOAD_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "store.h"
@@ -23,6 +24,12 @@ struct load_options {
 	void *diag_ctx;
 };
 
+/* For loading in the background (loader.c). */
+struct load_sync {
+	pthread_mutex_t *lock;  /* taken around each store append */
+	int newest_first;       /* EVTX: deliver the newest chunks first */
+};
+
 /* The kind of path's content; INPUT_UNKNOWN with err set when it cannot be
  * opened. */
 enum input_kind load_detect(const char *path, char *err, size_t errlen);
@@ -31,5 +38,7 @@ enum input_kind load_detect(const char *path, char *err, size_t errlen);
  * message naming the file in err. */
 int load_file(struct store *st, const char *path, const struct load_options *opt,
 	      char *err, size_t errlen);
+int load_file_sync(struct store *st, const char *path, const struct load_options *opt,
+		   const struct load_sync *sync, char *err, size_t errlen);
 
 #endif

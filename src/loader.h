@@ -1,0 +1,43 @@
+/* loader.h - reading the input files in a background thread, so the
+ * viewer answers keys while a big file is still loading.
+ *
+ * The loader thread appends to the store under the loader's lock; the
+ * viewer takes the same lock whenever it reads the store (each frame and
+ * key) and lets go while it waits for input.  When every file is read the
+ * loader correlates the whole store (still under the lock) and says so. */
+#ifndef OAVIEW_LOADER_H
+#define OAVIEW_LOADER_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "load.h"
+#include "store.h"
+
+struct loader {
+	struct store *st;
+	char **files;
+	size_t nfiles;
+	struct load_options opt;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	int started;
+	volatile int done;         /* set (under lock) when all is read and linked */
+	volatile size_t current;   /* file being read */
+	int newest_first;
+	int failed;                /* a file could not be read */
+	char error[1024];          /* its one-line message */
+};
+
+/* Start reading files into st.  newest_first asks EVTX reading to deliver
+ * the newest chunks first.  Returns 0, or -1 if the thread cannot start. */
+int loader_start(struct loader *l, struct store *st, char **files, size_t nfiles,
+		 const struct load_options *opt, int newest_first);
+
+void loader_lock(struct loader *l);
+void loader_unlock(struct loader *l);
+
+/* Wait for the loading thread to end. */
+void loader_join(struct loader *l);
+
+#endif
