@@ -143,12 +143,32 @@ struct filter_term {
 
 /* What filter_match writes; reached through a pointer so that filter_match
  * can take a const filter, as every reader of a view does. */
+/* A regex answer remembered per interned string: strings are interned,
+ * so over a million events a field holds few distinct values, and a regex
+ * runs once per value instead of once per event.  Keys are a strref, or a
+ * pair of them (domain, user) in one 64-bit word; 0 is "empty". */
+struct filter_memo {
+	uint64_t *keys;
+	uint8_t *answers;
+	size_t cap, used;   /* cap: power of two */
+};
+
+#define FILTER_MEMO_MAX (1u << 22)
+#define FILTER_GIVE_UP 64
+
+struct filter_scratch;
+static void filter_memo_clear(struct filter_scratch *s);
+
 struct filter_scratch {
 	pcre2_match_data *match_data;
 	pcre2_match_context *match_context;
 	pcre2_jit_stack *jit_stack;
 	int limit_hit;
+	unsigned limit_hits;               /* how many subjects hit a limit */
 	char name_buf[FILTER_NAME_BUF];
+	const struct store *memo_store;   /* answers are valid for this store */
+	struct filter_memo *memo;          /* one per term */
+	size_t nmemo;
 };
 
 struct filter {
@@ -692,6 +712,8 @@ static void filter_scratch_free(struct filter_scratch *s)
 	pcre2_match_data_free(s->match_data);
 	pcre2_match_context_free(s->match_context);
 	pcre2_jit_stack_free(s->jit_stack);
+	filter_memo_clear(s);
+	free(s->memo);
 	free(s);
 }
 
@@ -773,6 +795,10 @@ struct filter *filter_compile(const char *expr, char *err, size_t errlen)
 	}
 	free(value);
 	filter_sort_terms(f->terms, f->nterms);
+	f->scratch->memo = calloc(f->nterms ? f->nterms : 1, sizeof *f->scratch->memo);
+	if (!f->scratch->memo)
+		goto oom;
+	f->scratch->nmemo = f->nterms;
 	return f;
 
 oom:
@@ -812,6 +838,12 @@ static int filter_regex_match(const struct filter_term *t, struct filter_scratch
 {
 	int rc;
 
+	/* Each subject is bounded by the match limit, but a million distinct
+	 * subjects each running to the limit would still take minutes: after
+	 * FILTER_GIVE_UP subjects hit it, the regex stops matching at all and
+	 * the user is told (filter_limit_hit). */
+	if (s->limit_hits >= FILTER_GIVE_UP)
+		return 0;
 	/* pcre2_jit_match skips pcre2_match's argument checks, a fair share of
 	 * the cost on short strings; the UTF check it also skips is not needed
 	 * with PCRE2_MATCH_INVALID_UTF. */
@@ -827,8 +859,10 @@ static int filter_regex_match(const struct filter_term *t, struct filter_scratch
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
 		s->limit_hit = 1;
+		s->limit_hits++;
+	}
 	return 0;
 }
 
@@ -906,21 +940,117 @@ static int filter_access_match(const struct filter_term *t, const struct store *
 	return 0;
 }
 
+static void filter_memo_clear(struct filter_scratch *s)
+{
+	for (size_t i = 0; i < s->nmemo; i++) {
+		free(s->memo[i].keys);
+		free(s->memo[i].answers);
+		memset(&s->memo[i], 0, sizeof s->memo[i]);
+	}
+}
+
+/* The remembered answer for key: 0 or 1, or -1 when unknown. */
+static int filter_memo_get(const struct filter_memo *m, uint64_t key)
+{
+	if (!m->cap)
+		return -1;
+	for (size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1); m->keys[i];
+	     i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return m->answers[i];
+	return -1;
+}
+
+static void filter_memo_put(struct filter_memo *m, uint64_t key, int answer)
+{
+	if ((m->used + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		if (cap > FILTER_MEMO_MAX)
+			return; /* too many distinct values: just compute */
+		uint64_t *keys = calloc(cap, sizeof *keys);
+		uint8_t *answers = malloc(cap);
+		if (!keys || !answers) {
+			free(keys);
+			free(answers);
+			return;
+		}
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->keys[i])
+				continue;
+			size_t j = (size_t)(m->keys[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+			while (keys[j])
+				j = (j + 1) & (cap - 1);
+			keys[j] = m->keys[i];
+			answers[j] = m->answers[i];
+		}
+		free(m->keys);
+		free(m->answers);
+		m->keys = keys;
+		m->answers = answers;
+		m->cap = cap;
+	}
+	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->used++;
+	m->keys[i] = key;
+	m->answers[i] = (uint8_t)answer;
+}
+
+/* The regex of term t on text, remembered under key (a strref or a pair
+ * of them; text is only read when the answer is not known yet). */
+static int filter_regex_key(const struct filter_term *t, struct filter_scratch *s,
+			    const struct store *st, uint64_t key, const char *text, size_t term)
+{
+	if (s->memo_store != st) {
+		filter_memo_clear(s);
+		s->memo_store = st;
+	}
+	struct filter_memo *m = term < s->nmemo ? &s->memo[term] : NULL;
+	int known = m && key ? filter_memo_get(m, key) : -1;
+	if (known >= 0)
+		return known;
+	int limit_before = s->limit_hit;
+	int r = filter_regex_match(t, s, text);
+	/* an answer cut short by a match limit is not worth remembering */
+	if (m && key && s->limit_hit == limit_before)
+		filter_memo_put(m, key, r);
+	return r;
+}
+
+static int filter_regex_ref(const struct filter_term *t, struct filter_scratch *s,
+			    const struct store *st, strref ref, size_t term)
+{
+	return filter_regex_key(t, s, st, ref, strpool_get(&st->pool, ref), term);
+}
+
+/* The interned string of the resolved name, or 0 (a joined share path). */
+static strref filter_resolved_ref(const struct store *st, const struct event *ev)
+{
+	if (ev->str[ES_OBJECT_NAME])
+		return ev->str[ES_OBJECT_NAME];
+	if (ev->open_ref != EVENT_NONE && store_event(st, ev->open_ref)->str[ES_OBJECT_NAME])
+		return store_event(st, ev->open_ref)->str[ES_OBJECT_NAME];
+	return 0;
+}
+
 static int filter_user_match(const struct filter_term *t, struct filter_scratch *s,
-			     const struct store *st, const struct event *ev)
+			     const struct store *st, const struct event *ev, size_t term)
 {
 	const char *user = store_str(st, ev, ES_USER);
 	const char *joined;
 
-	if (filter_regex_match(t, s, user))
+	if (filter_regex_key(t, s, st, ev->str[ES_USER], user, term))
 		return 1;
 	joined = filter_join_user(store_str(st, ev, ES_DOMAIN), user, s->name_buf,
 				  sizeof s->name_buf);
-	return joined && filter_regex_match(t, s, joined);
+	return joined && filter_regex_key(t, s, st, (uint64_t)ev->str[ES_DOMAIN] << 32 | ev->str[ES_USER],
+					  joined, term);
 }
 
 static int filter_text_match(const struct filter_term *t, struct filter_scratch *s,
-			     const struct store *st, const struct event *ev, uint32_t index)
+			     const struct store *st, const struct event *ev, uint32_t index, size_t term)
 {
 	const char *own_name = "";
 	const char *joined;
@@ -930,23 +1060,24 @@ static int filter_text_match(const struct filter_term *t, struct filter_scratch 
 		const char *v = store_str(st, ev, (enum event_str)k);
 		if (k == ES_OBJECT_NAME)
 			own_name = v;
-		if (*v && filter_regex_match(t, s, v))
+		if (*v && filter_regex_ref(t, s, st, ev->str[k], term))
 			return 1;
 	}
 	joined = filter_join_user(store_str(st, ev, ES_DOMAIN), store_str(st, ev, ES_USER),
 				  s->name_buf, sizeof s->name_buf);
-	if (joined && filter_regex_match(t, s, joined))
+	if (joined && filter_regex_key(t, s, st, (uint64_t)ev->str[ES_DOMAIN] << 32 | ev->str[ES_USER],
+				       joined, term))
 		return 1;
 	/* The name borrowed from the opener or joined from the share path is
 	 * text the viewer shows for this event, so it is searched too. */
 	resolved = store_resolved_name(st, index, NULL, s->name_buf, sizeof s->name_buf);
 	if (resolved && *resolved && resolved != own_name && strcmp(resolved, own_name) != 0)
-		return filter_regex_match(t, s, resolved);
+		return filter_regex_key(t, s, st, filter_resolved_ref(st, ev), resolved, term);
 	return 0;
 }
 
 static int filter_term_match(const struct filter_term *t, struct filter_scratch *s,
-			     const struct store *st, const struct event *ev, uint32_t index)
+			     const struct store *st, const struct event *ev, uint32_t index, size_t term)
 {
 	const char *text;
 
@@ -970,16 +1101,16 @@ static int filter_term_match(const struct filter_term *t, struct filter_scratch 
 	case FIELD_ACCESS:
 		return filter_access_match(t, st, ev);
 	case FIELD_USER:
-		return filter_user_match(t, s, st, ev);
+		return filter_user_match(t, s, st, ev, term);
 	case FIELD_OBJECT:
 		text = store_resolved_name(st, index, NULL, s->name_buf, sizeof s->name_buf);
-		return filter_regex_match(t, s, text ? text : "");
+		return filter_regex_key(t, s, st, filter_resolved_ref(st, ev), text ? text : "", term);
 	case FIELD_SOURCE:
 		text = ev->source < st->nsources && st->sources[ev->source] ?
 			st->sources[ev->source] : "";
 		return filter_regex_match(t, s, text);
 	case FIELD_TEXT:
-		return filter_text_match(t, s, st, ev, index);
+		return filter_text_match(t, s, st, ev, index, term);
 	case FIELD_DOMAIN:
 	case FIELD_SID:
 	case FIELD_COMPUTER:
@@ -989,7 +1120,10 @@ static int filter_term_match(const struct filter_term *t, struct filter_scratch 
 	case FIELD_SERVER:
 	case FIELD_SHARE:
 	case FIELD_IP:
-		return filter_regex_match(t, s, store_str(st, ev, (enum event_str)t->info->str));
+		/* an absent field is "" and still answers the regex (name:^$) */
+		if (!ev->str[t->info->str])
+			return filter_regex_match(t, s, "");
+		return filter_regex_ref(t, s, st, ev->str[t->info->str], term);
 	}
 	return 0;
 }
@@ -1003,7 +1137,7 @@ int filter_match(const struct filter *f, const struct store *st, uint32_t index)
 	ev = store_event(st, index);
 	for (size_t i = 0; i < f->nterms; i++) {
 		const struct filter_term *t = &f->terms[i];
-		if (filter_term_match(t, f->scratch, st, ev, index) == t->negate)
+		if (filter_term_match(t, f->scratch, st, ev, index, i) == t->negate)
 			return 0;
 	}
 	return 1;

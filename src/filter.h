@@ -39,7 +39,9 @@ const char *filter_text(const struct filter *f);
  * limit counts as no match and sets the filter's limit_hit flag. */
 int filter_match(const struct filter *f, const struct store *st, uint32_t index);
 
-/* Non-zero once a regex of this filter has hit a pcre2 limit. */
+/* Non-zero once a regex of this filter has hit a pcre2 limit.  After 64
+ * subjects have hit it the regex gives up (matches nothing more), so a
+ * pathological pattern over a million events still returns promptly. */
 int filter_limit_hit(const struct filter *f);
 
 #endif

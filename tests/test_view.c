@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "view.h"
 
@@ -149,6 +150,39 @@ static void test_search_wraps_both_ways_and_counts(void **state)
 	view_free(&v);
 }
 
+/* Every event has its own long name of a's, the classic catastrophic case
+ * for (a+)+$: each match is cut by pcre2's limit, and after a few dozen
+ * hits the regex gives up, so the filter returns at once and says so. */
+static void test_pathological_regex_over_many_events_returns_promptly(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	char name[128];
+	memset(name, 'a', 100);
+	for (uint32_t i = 0; i < N; i++) {
+		struct record rec;
+		record_clear(&rec);
+		rec.number = i + 1;
+		rec.event_id = 4663;
+		snprintf(name + 100, sizeof name - 100, "!%u", i);
+		record_add(&rec, "ObjectName", name);
+		assert_int_not_equal(store_append(&st, &rec, 0, NULL), EVENT_NONE);
+	}
+	struct view v;
+	view_init(&v, &st);
+	view_sync(&v);
+	struct filter *f = compile("name:(a+)+$");
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(view_push_filter(&v, f, 0), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(secs < 2.0);
+	assert_true(filter_limit_hit(f));
+	assert_int_equal(v.nrows, 0);
+	view_free(&v);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -158,6 +192,7 @@ int main(void)
 		T(test_filters_push_pop_and_merge_with_new_events),
 		T(test_two_sources_merge_by_time),
 		T(test_search_wraps_both_ways_and_counts),
+		T(test_pathological_regex_over_many_events_returns_promptly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
