@@ -63,6 +63,17 @@ int event_is_object_access(uint32_t event_id)
 	return event_kind_find(event_id) != NULL;
 }
 
+int event_success_only(uint32_t event_id)
+{
+	switch (event_id) {
+	case 4657: case 4658: case 4659: case 4660: case 4663: case 4664:
+	case 4670: case 4690: case 4985: case 5142: case 5143: case 5144:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 const char *event_id_verb(uint32_t event_id)
 {
 	const struct event_kind *k = event_kind_find(event_id);

@@ -78,6 +78,9 @@ struct event {
 /* Event ids the viewer treats as object access (modern and legacy). */
 int event_is_object_access(uint32_t event_id);
 
+/* Is the event documented as logged on success only (e.g. "4663(S)")? */
+int event_success_only(uint32_t event_id);
+
 /* Short lower-case verb for the event id: "open", "access", "close",
  * "delete", "perms", "dup", "share", "check", ... or "event". */
 const char *event_id_verb(uint32_t event_id);

@@ -10,6 +10,7 @@
 
 #include "source_evt.h"
 #include "source_evtx.h"
+#include "source_text.h"
 
 enum input_kind load_detect(const char *path, char *err, size_t errlen)
 {
@@ -79,10 +80,6 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 	enum input_kind kind = load_detect(path, err, errlen);
 	if (kind == INPUT_UNKNOWN)
 		return -1;
-	if (kind == INPUT_TEXT) {
-		snprintf(err, errlen, "%s: not an EVTX or EVT file (no ElfFile or LfLe signature)", path);
-		return -1;
-	}
 	if (lock)
 		pthread_mutex_lock(lock);
 	int source = store_add_source(st, path);
@@ -98,8 +95,10 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 	if (kind == INPUT_EVTX) {
 		struct evtx_options eo = {opt ? opt->threads : 0, st->keep_all};
 		rc = evtx_read_file(path, &eo, &sink, err, errlen);
-	} else {
+	} else if (kind == INPUT_EVT) {
 		rc = evt_read_file(path, st->keep_all, &sink, err, errlen);
+	} else {
+		rc = text_read_file(path, st->keep_all, &sink, err, errlen);
 	}
 	if (ls.oom) {
 		snprintf(err, errlen, "%s: out of memory after %zu events", path, st->count);

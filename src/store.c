@@ -199,6 +199,10 @@ uint32_t store_append(struct store *st, const struct record *rec, uint16_t sourc
 	ev->event_id = (uint16_t)rec->event_id;
 	ev->source = source;
 	ev->outcome = rec->outcome;
+	/* Forwarded text often drops the keywords; these events are documented
+	 * as success-only ("4663(S)"), so their outcome is known anyway. */
+	if (ev->outcome == OUTCOME_UNKNOWN && event_success_only(rec->event_id))
+		ev->outcome = OUTCOME_SUCCESS;
 	ev->raw_offset = rec->raw_offset;
 	ev->raw_size = rec->raw_size;
 	ev->open_ref = ev->close_ref = ev->life = ev->life_next = EVENT_NONE;

@@ -103,7 +103,8 @@ size_t view_sync(struct view *v)
 	if (v->st->nsources > 1 && !v->merge_by_time) {
 		/* a second source arrived: from now on merge by time */
 		v->merge_by_time = 1;
-		qsort_r(v->order, v->norder, sizeof *v->order, view_cmp, v);
+		if (v->norder)
+			qsort_r(v->order, v->norder, sizeof *v->order, view_cmp, v);
 		view_rebuild(v);
 	}
 	size_t nadd = total - have;
