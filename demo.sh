@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - the README's first quick-start command: install what is missing
 # (Debian; as root or through sudo), build oaview, and open the bundled
-# samples in data/.
+# samples in data/ in the viewer (or print them when not on a terminal).
 set -eu
 cd "$(dirname "$0")"
 pkgs="build-essential autoconf automake pkg-config libncurses-dev libevtx-dev
@@ -23,12 +23,17 @@ fi
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure -q
 make -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+if [ -t 0 ] && [ -t 1 ]; then
+	# The viewer on two real logs: registry keys opened, written, deleted
+	# and closed (NXLog JSON), and a process dump of lsass.exe (EVTX).
+	# Press h for the keys, q to quit.
+	exec ./oaview --volume-map HarddiskVolume2=C: data/run-keys.jsonl data/lsass-dump.evtx
+fi
+echo "== data/run-keys.jsonl: registry keys opened (4656), deleted (4660) and closed (4658)"
+./oaview --print -f id:4656,4663,4660,4658 data/run-keys.jsonl | head -n 8
 echo
 echo "== data/lsass-dump.evtx: a process dump of lsass.exe; each 4663 names the 4656 that opened its handle"
-./oaview --print --volume-map HarddiskVolume2=C: data/lsass-dump.evtx
-echo
-echo "== data/spooler-handles.evtx: 4656 -> 4658 pairs, and handles duplicated (4690) before their open"
-./oaview --print -f id:4656,4658,4690 data/spooler-handles.evtx | head -n 12
+./oaview --print --volume-map HarddiskVolume2=C: -f id:4656,4663 data/lsass-dump.evtx
 echo
 echo "== data/SysEvent.Evt: a real legacy Windows XP log (System; --all, as it has no object access)"
 ./oaview --print --all data/SysEvent.Evt | head -n 5

@@ -38,6 +38,7 @@ enum event_str {
 	ES_OLD_SD,
 	ES_NEW_SD,
 	ES_RAW,            /* unparsed text line */
+	ES_PROVIDER,       /* the event's provider (source name) */
 	ES_COUNT
 };
 

@@ -147,6 +147,7 @@ static void print_jsonl(FILE *out, const struct store *st, uint32_t index)
 	timefmt_iso(ev->time, tbuf, sizeof tbuf);
 	json_str_or_null(out, "time", tbuf, &first);
 	json_str_or_null(out, "computer", store_str(st, ev, ES_COMPUTER), &first);
+	json_str_or_null(out, "provider", store_str(st, ev, ES_PROVIDER), &first);
 	json_key(out, "event_id", &first);
 	fprintf(out, "%u", ev->event_id);
 	json_str_or_null(out, "outcome", outcome_name(ev->outcome), &first);
@@ -282,6 +283,10 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 		fputs(")\n", out);
 		return;
 	}
+	if (!event_is_object_access(ev->event_id) && ev->str[ES_PROVIDER]) {
+		text_put(out, store_str(st, ev, ES_PROVIDER));
+		putc(' ', out);
+	}
 	if (ev->str[ES_DOMAIN]) {
 		text_put(out, store_str(st, ev, ES_DOMAIN));
 		putc('\\', out);
@@ -326,7 +331,7 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 		else if (ev->close_ref != EVENT_NONE)
 			fprintf(out, ", closed by #%" PRIu64 "]", store_event(st, ev->close_ref)->record);
 		else
-			fputs(", close not seen]", out);
+			fputs(", close not audited]", out);
 	}
 	putc('\n', out);
 }

@@ -219,6 +219,7 @@ uint32_t store_append(struct store *st, const struct record *rec, uint16_t sourc
 
 	ev->str[ES_COMPUTER] = intern(st, rec->computer, oom);
 	ev->str[ES_CHANNEL] = intern(st, rec->channel, oom);
+	ev->str[ES_PROVIDER] = intern(st, rec->provider, oom);
 
 	/* Legacy 560: a share open runs as the machine account on behalf of
 	 * the client, so the client is the user who acted. */

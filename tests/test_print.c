@@ -71,7 +71,7 @@ static void test_jsonl_has_contract_fields(void **state)
 	char *line = render(PRINT_JSONL, c);
 	const char *expect =
 		"{\"source\":\"Security.evtx\",\"record\":1240,\"time\":\"2021-10-20T14:29:10.5425177Z\","
-		"\"computer\":\"FS01\",\"event_id\":4658,\"outcome\":\"success\",\"user\":\"alice\","
+		"\"computer\":\"FS01\",\"provider\":null,\"event_id\":4658,\"outcome\":\"success\",\"user\":\"alice\","
 		"\"domain\":\"CORP\",\"sid\":null,\"logon_id\":\"0x38d34\",\"object_server\":null,"
 		"\"object_type\":\"File\",\"object_name\":null,"
 		"\"resolved_name\":\"C:\\\\Finance\\\\Q3.xlsx\",\"name_from_open\":true,"
@@ -120,7 +120,7 @@ static void test_text_is_sanitised_and_shows_links(void **state)
 	assert_null(strchr(out, 0x07));
 	assert_non_null(strstr(out, "C:\\evil\\e]0;title\\x07.txt"));
 	assert_non_null(strstr(out, "WriteData,AppendData"));
-	assert_non_null(strstr(out, "[opened by #10, close not seen]"));
+	assert_non_null(strstr(out, "[opened by #10, close not audited]"));
 	free(out);
 }
 
