@@ -59,5 +59,28 @@ $T send-keys -t oa q
 expect 'OAVIEW-EXITED-0' "q quits with status 0"
 expect 'TTY-SANE' "the terminal is back in canonical mode with echo"
 
+# Hostile log content: an OSC title sequence, a clear-screen CSI, a bidi
+# override and invalid UTF-8 in fields.  They must show escaped, and the
+# terminal's title and screen must stay ours.
+evil=$(mktemp) || exit 99
+printf '%s\n' '{"EventID":4663,"Hostname":"H1","RecordNumber":7,"SubjectUserName":"ev\u001b]0;PWNED\u0007il","SubjectDomainName":"CORP","ObjectType":"File","ObjectName":"C:\\x\u001b[2J\u202egnp.exe","HandleId":"0x1","ProcessId":"0x2","AccessMask":"0x2"}' >"$evil"
+$T new-session -d -s evil -x 80 -y 24 "LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' '$evil'; sleep 30"
+title_before=$($T display -p -t evil '#{pane_title}')
+sleep 0.5
+$T send-keys -t evil Enter
+i=0
+while [ $i -lt 50 ]; do
+	screen=$($T capture-pane -p -t evil)
+	printf '%s\n' "$screen" | grep -q 'Subject' && break
+	sleep 0.1
+	i=$((i + 1))
+done
+if printf '%s\n' "$screen" | grep -qF 'ev\e]0;PWNED\x07il'; then ok "an OSC title sequence in a user name is shown escaped"; else not_ok "an OSC title sequence in a user name is shown escaped"; fi
+if printf '%s\n' "$screen" | grep -qF 'C:\x\e[2J\u202Egnp.exe'; then ok "CSI and bidi override in an object name are shown escaped"; else not_ok "CSI and bidi override in an object name are shown escaped"; fi
+if printf '%s\n' "$screen" | grep -q 'oaview  '; then ok "the screen was not cleared by the log"; else not_ok "the screen was not cleared by the log"; fi
+title_after=$($T display -p -t evil '#{pane_title}')
+if [ "$title_before" = "$title_after" ] && [ "$title_after" != PWNED ]; then ok "the terminal title is untouched"; else screen="title: $title_after"; not_ok "the terminal title is untouched"; fi
+rm -f "$evil"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
