@@ -18,6 +18,7 @@
 #include "tui_text.h"
 
 #define FOLLOW_TICK_MS 100
+#define LOAD_TICK_MS 50
 #define IDLE_TICK_MS 500
 
 static volatile sig_atomic_t got_signal;
@@ -136,8 +137,13 @@ int tui_getch(struct tui *t, wint_t *ch)
 {
 	if (t->script)
 		return tui_script_getch(t, ch);
-	timeout(t->following ? FOLLOW_TICK_MS : IDLE_TICK_MS);
+	timeout(t->loading ? LOAD_TICK_MS : t->following ? FOLLOW_TICK_MS : IDLE_TICK_MS);
+	/* the loader appends while we wait */
+	if (t->args->unlock)
+		t->args->unlock(t->args->load_ctx);
 	int kind = get_wch(ch);
+	if (t->args->lock)
+		t->args->lock(t->args->load_ctx);
 	if (got_signal)
 		t->quit = 1;
 	return kind;
@@ -374,6 +380,28 @@ static void follow_tick(struct tui *t)
 	}
 }
 
+/* New events from the loader: merge them in; stay on the newest event
+ * unless the user has moved. */
+static void load_tick(struct tui *t)
+{
+	int was_end = t->at_end;
+	uint32_t keep = tui_selected(t);
+	view_sync(t->view);
+	if (was_end) {
+		select_row(t, (long)t->view->nrows - 1);
+	} else if (keep != EVENT_NONE) {
+		long row = view_row_of(t->view, keep);
+		if (row >= 0)
+			t->sel = row;
+		tui_clamp(t);
+	}
+	if (t->args->loading && !t->args->loading(t->args->load_ctx)) {
+		t->loading = 0;
+		view_sync(t->view);
+		snprintf(t->message, sizeof t->message, "loaded %zu events; handle links are final", t->st->count);
+	}
+}
+
 /* ---- keys -------------------------------------------------------------- */
 
 static void handle_pane_key(struct tui *t, int kind, wint_t ch)
@@ -556,6 +584,16 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 	case 'h':
 		t->help = 1;
 		break;
+	case '!': {
+		size_t n = 0;
+		const char *p = t->args->last_problem ? t->args->last_problem(t->args->load_ctx, &n) : NULL;
+		if (p && n)
+			snprintf(t->message, sizeof t->message, "%zu warning%s while reading; newest: %s", n,
+				 n == 1 ? "" : "s", p);
+		else
+			snprintf(t->message, sizeof t->message, "no warnings while reading");
+		break;
+	}
 	default:
 		break;
 	}
@@ -651,6 +689,19 @@ int tui_run(const struct tui_args *args)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	if (args->lock)
+		args->lock(args->load_ctx);
+	t.loading = args->loading && args->loading(args->load_ctx);
+	/* A script (screen test) waits for the whole input, so its screens do
+	 * not depend on timing. */
+	while (t.script && t.loading) {
+		if (args->unlock)
+			args->unlock(args->load_ctx);
+		napms(10);
+		if (args->lock)
+			args->lock(args->load_ctx);
+		t.loading = args->loading(args->load_ctx);
+	}
 	view_sync(t.view);
 	/* start on the newest event, as following does */
 	select_row(&t, (long)t.view->nrows - 1);
@@ -660,13 +711,17 @@ int tui_run(const struct tui_args *args)
 		int kind = tui_getch(&t, &ch);
 		if (t.quit)
 			break;
+		if (t.loading)
+			load_tick(&t);
 		if (kind == ERR) {
-			if (t.following)
+			if (t.following && !t.loading)
 				follow_tick(&t);
 			continue;
 		}
 		tui_key(&t, kind, ch);
 	}
+	if (args->unlock)
+		args->unlock(args->load_ctx);
 	tui_stop();
 	tui_script_close();
 	filter_free(t.search);

@@ -22,6 +22,16 @@ struct tui_args {
 	int (*poll_follow)(void *ctx, int timeout_ms);
 	void *poll_ctx;
 	const char *(*source_status)(void *ctx, uint16_t source);
+	/* Background loading: while loading() returns 1 the files are still
+	 * being read by another thread; the viewer calls lock() before it
+	 * reads the store and unlock() before it waits for input. */
+	int (*loading)(void *ctx);
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void *load_ctx;
+	/* Problems met while reading (damaged chunks, broken lines): the
+	 * newest one and how many, for the status line. */
+	const char *(*last_problem)(void *ctx, size_t *count);
 };
 
 /* Run until the user quits.  Returns the process exit status. */

@@ -61,6 +61,7 @@ struct tui {
 	char message[512];
 	int color;
 	int following;
+	int loading;                 /* files still being read */
 	int script;                  /* keys come from a script */
 	const char *prompt_label;    /* a prompt is open: what it shows */
 	const char *prompt_text;

@@ -46,11 +46,19 @@ void tui_status_draw(struct tui *t)
 		}
 	}
 	const char *mode = "";
-	char newbuf[48] = "";
-	if (t->following) {
+	char newbuf[64] = "";
+	if (t->loading) {
+		mode = "LOADING  ";
+	} else if (t->following) {
 		mode = t->at_end ? "FOLLOW  " : "PAUSED  ";
 		if (t->new_events)
 			snprintf(newbuf, sizeof newbuf, "+%zu new (G)  ", t->new_events);
+	}
+	if (!extra[0] && t->args->last_problem) {
+		size_t n = 0;
+		const char *p = t->args->last_problem(t->args->load_ctx, &n);
+		if (p && n)
+			snprintf(extra, sizeof extra, "  %zu warning%s", n, n == 1 ? "" : "s");
 	}
 	/* counts and filters matter more than the file name: the name gets
 	 * what is left */
@@ -99,7 +107,8 @@ static const char *const HELP[] = {
 	"Filters    f  F              add a filter in / out (live match count)",
 	"           x  X              drop the last filter / all filters",
 	"           u  b  p  i        only this user / object / process / event id",
-	"Other      h, F1             this help",
+	"Other      !                 the warnings met while reading the files",
+	"           h, F1             this help",
 	"           q                 quit",
 	"",
 	"Filter terms: user: name: object: process: type: computer: ip: share:",
