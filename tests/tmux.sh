@@ -59,6 +59,31 @@ $T send-keys -t oa q
 expect 'OAVIEW-EXITED-0' "q quits with status 0"
 expect 'TTY-SANE' "the terminal is back in canonical mode with echo"
 
+# SIGTERM while the viewer runs: the terminal comes back sane.
+$T new-session -d -s sig -x 80 -y 24 \
+	"cd '$DATA' && LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' mdc_ID4688-4663-4656-LSASS_dump_with_LSASSY_process.evtx; echo SIG-EXITED-\$?; stty -a | grep -q ' icanon .* echo ' && echo SIG-TTY-SANE; sleep 30"
+i=0
+pid=
+while [ $i -lt 50 ] && [ -z "$pid" ]; do
+	pid=$(pgrep -P "$($T display -p -t sig '#{pane_pid}')" oaview)
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.3
+kill -TERM $pid 2>/dev/null
+i=0
+while [ $i -lt 50 ]; do
+	screen=$($T capture-pane -p -t sig)
+	printf '%s\n' "$screen" | grep -q 'SIG-TTY-SANE' && break
+	sleep 0.1
+	i=$((i + 1))
+done
+if printf '%s\n' "$screen" | grep -q 'SIG-EXITED-143' && printf '%s\n' "$screen" | grep -q 'SIG-TTY-SANE'; then
+	ok "SIGTERM ends the viewer with status 143 and a sane terminal"
+else
+	not_ok "SIGTERM ends the viewer with status 143 and a sane terminal"
+fi
+
 # Hostile log content: an OSC title sequence, a clear-screen CSI, a bidi
 # override and invalid UTF-8 in fields.  They must show escaped, and the
 # terminal's title and screen must stay ours.
