@@ -21,6 +21,7 @@ void view_free(struct view *v)
 {
 	for (size_t i = 0; i < v->nfilters; i++)
 		filter_free(v->filters[i].filter);
+	free(v->subset);
 	free(v->order);
 	free(v->rows);
 	memset(v, 0, sizeof *v);
@@ -63,8 +64,25 @@ static int view_cmp(const void *a, const void *b, void *ctx)
 	return view_before(ctx, x, y) ? -1 : 1;
 }
 
+static int subset_has(const struct view *v, uint32_t index)
+{
+	size_t lo = 0, hi = v->nsubset;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->subset[mid] == index)
+			return 1;
+		if (v->subset[mid] < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 int view_accepts(const struct view *v, uint32_t index)
 {
+	if (v->subset && !subset_has(v, index))
+		return 0;
 	for (size_t i = 0; i < v->nfilters; i++)
 		if (filter_match(v->filters[i].filter, v->st, index) == v->filters[i].negate)
 			return 0;
@@ -151,6 +169,33 @@ size_t view_sync(struct view *v)
 	return v->nrows - before;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int view_set_subset(struct view *v, const uint32_t *events, size_t n, const char *label)
+{
+	free(v->subset);
+	v->subset = NULL;
+	v->nsubset = 0;
+	v->subset_label[0] = '\0';
+	if (events) {
+		v->subset = malloc((n ? n : 1) * sizeof *v->subset);
+		if (!v->subset) {
+			view_rebuild(v);
+			return -1;
+		}
+		memcpy(v->subset, events, n * sizeof *v->subset);
+		qsort(v->subset, n, sizeof *v->subset, cmp_u32);
+		v->nsubset = n;
+		snprintf(v->subset_label, sizeof v->subset_label, "%s", label ? label : "subset");
+	}
+	view_rebuild(v);
+	return 0;
+}
+
 int view_push_filter(struct view *v, struct filter *f, int negate)
 {
 	if (v->nfilters >= VIEW_MAX_FILTERS) {
@@ -235,8 +280,12 @@ size_t view_filters_text(const struct view *v, char *buf, size_t buflen)
 	if (!buflen)
 		return 0;
 	buf[0] = '\0';
+	if (v->subset) {
+		int w = snprintf(buf, buflen, "[%s]", v->subset_label);
+		len = w < 0 ? 0 : ((size_t)w < buflen ? (size_t)w : buflen - 1);
+	}
 	for (size_t i = 0; i < v->nfilters && len + 1 < buflen; i++) {
-		int w = snprintf(buf + len, buflen - len, "%s%s%s", i ? " " : "", v->filters[i].negate ? "-" : "",
+		int w = snprintf(buf + len, buflen - len, "%s%s%s", len ? " " : "", v->filters[i].negate ? "-" : "",
 				 filter_text(v->filters[i].filter));
 		if (w < 0)
 			break;

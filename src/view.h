@@ -31,6 +31,9 @@ struct view {
 	struct view_filter filters[VIEW_MAX_FILTERS];
 	size_t nfilters;
 	int merge_by_time;   /* several sources: order by time */
+	uint32_t *subset;    /* drill-down: only these store indexes (sorted), or NULL */
+	size_t nsubset;
+	char subset_label[256];
 };
 
 void view_init(struct view *v, const struct store *st);
@@ -45,6 +48,10 @@ int view_push_filter(struct view *v, struct filter *f, int negate);
 /* Drop the newest filter / all filters; rebuilds rows. */
 void view_pop_filter(struct view *v);
 void view_clear_filters(struct view *v);
+
+/* Limit the view to the given events (e.g. one object's), on top of the
+ * filters; label names it in the status bar.  NULL/0 lifts it. */
+int view_set_subset(struct view *v, const uint32_t *events, size_t n, const char *label);
 
 /* Does event index pass every filter? */
 int view_accepts(const struct view *v, uint32_t index);

@@ -52,6 +52,22 @@ expect '(2 matches)' "the filter prompt counts matches while typing"
 $T send-keys -t oa Enter
 expect '2/15  filter id:4663' "the filter applies and shows in the status bar"
 
+out=$(mktemp -u /tmp/oaview-export-XXXXXX).csv
+$T send-keys -t oa w C-u
+$T send-keys -t oa -l "$out"
+$T send-keys -t oa Enter
+expect "wrote 2 events to $out" "w writes the filtered view"
+if [ -f "$out" ] && [ "$(wc -l <"$out")" -eq 3 ] && ! ls "$out".* >/dev/null 2>&1; then
+	ok "the export holds a header and the 2 rows, and no temporary file is left"
+else
+	screen=$(cat "$out" 2>&1); not_ok "the export holds a header and the 2 rows, and no temporary file is left"
+fi
+rm -f "$out"
+$T send-keys -t oa w C-u
+$T send-keys -t oa -l "/nonexistent-dir/x.csv"
+$T send-keys -t oa Enter
+expect "/nonexistent-dir/x.csv" "a failed export names the file"
+
 $T send-keys -t oa h
 expect 'oaview keys' "h shows the help"
 $T send-keys -t oa q

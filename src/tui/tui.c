@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
+#include "print.h"
 #include "tui_internal.h"
 #include "tui_text.h"
 
@@ -55,6 +57,16 @@ static void tui_layout(struct tui *t)
 	if (avail < 1)
 		avail = 1;
 	l->list_rows = avail;
+	if (t->mode == MODE_OBJECTS) {
+		if (t->rows >= 12) {
+			int list = avail * 3 / 5;
+			l->list_rows = list;
+			l->detail_top = l->list_top + list;
+			l->detail_rows = avail - list;
+		}
+		t->focus = PANE_LIST;
+		return;
+	}
 	if (t->show_detail && t->rows >= 10 && t->view->nrows) {
 		int list = avail * 2 / 5;
 		if (list < 4)
@@ -111,14 +123,19 @@ void tui_draw(struct tui *t)
 	tui_layout(t); /* the handle pane depends on the selection */
 	erase();
 	if (t->help) {
-		tui_help_draw(t);
+		tui_page_draw(t);
 		refresh();
 		return;
 	}
 	tui_status_draw(t);
-	tui_list_draw(t);
-	tui_detail_draw(t);
-	tui_handle_draw(t);
+	if (t->mode == MODE_OBJECTS) {
+		tui_objects_draw(t);
+		tui_objects_detail_draw(t);
+	} else {
+		tui_list_draw(t);
+		tui_detail_draw(t);
+		tui_handle_draw(t);
+	}
 	move(t->lay.prompt_row, 0);
 	clrtoeol();
 	if (t->prompt_label) {
@@ -362,6 +379,30 @@ static void prompt_search(struct tui *t, int back)
 	search_next(t, 0);
 }
 
+/* ---- export ------------------------------------------------------------ */
+
+static void prompt_export(struct tui *t)
+{
+	int objects = t->mode == MODE_OBJECTS;
+	char path[1024];
+	snprintf(path, sizeof path, "%s", objects ? "oaview-objects.csv" : "oaview-events.csv");
+	if (!tui_prompt(t, objects ? "write the objects to (.csv or .jsonl): " : "write the view to (.csv or .jsonl): ",
+			path, sizeof path, NULL) || !path[0])
+		return;
+	size_t len = strlen(path);
+	enum print_format fmt = (len > 6 && strcmp(path + len - 6, ".jsonl") == 0) ||
+					(len > 5 && strcmp(path + len - 5, ".json") == 0)
+				? PRINT_JSONL : PRINT_CSV;
+	char err[1024];
+	int rc = objects ? export_objects(path, fmt, t->st, &t->objects, err, sizeof err)
+			 : export_view(path, fmt, t->st, t->view->rows, t->view->nrows, err, sizeof err);
+	if (rc < 0)
+		snprintf(t->message, sizeof t->message, "%.500s", err);
+	else
+		snprintf(t->message, sizeof t->message, "wrote %zu %s to %.400s", objects ? t->objects.norder : t->view->nrows,
+			 objects ? "objects" : "events", path);
+}
+
 /* ---- following --------------------------------------------------------- */
 
 static void follow_tick(struct tui *t)
@@ -433,7 +474,13 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 	long page = t->lay.list_rows > 2 ? t->lay.list_rows - 2 : 1;
 	t->message[0] = '\0';
 	if (t->help) {
-		t->help = 0;
+		tui_page_key(t, kind, ch);
+		return;
+	}
+	if (t->mode == MODE_OBJECTS && tui_objects_key(t, kind, ch))
+		return;
+	if (t->mode == MODE_OBJECTS && kind == OK && ch != 'C' && ch != 'w' && ch != 'h' && ch != '!') {
+		snprintf(t->message, sizeof t->message, "Objects view: Enter shows an object's events, O goes back");
 		return;
 	}
 	if (kind == KEY_CODE_YES) {
@@ -470,7 +517,7 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 			break;
 		default:
 			if (ch == KEY_F(1))
-				t->help = 1;
+				tui_help_page(t);
 			return;
 		}
 	}
@@ -563,13 +610,15 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 	case 'x':
 	case 'X': {
 		uint32_t keep = tui_selected(t);
-		if (!t->view->nfilters) {
+		if (!t->view->nfilters && !t->view->subset) {
 			snprintf(t->message, sizeof t->message, "no filters to drop");
 			break;
 		}
-		if (ch == 'x')
+		if (ch == 'X' || !t->view->nfilters)
+			view_set_subset(t->view, NULL, 0, NULL);
+		if (ch == 'x' && t->view->nfilters)
 			view_pop_filter(t->view);
-		else
+		else if (ch == 'X')
 			view_clear_filters(t->view);
 		long row = keep == EVENT_NONE ? -1 : view_row_of(t->view, keep);
 		select_row(t, row >= 0 ? row : 0);
@@ -582,7 +631,22 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 		quick_filter(t, (int)ch);
 		break;
 	case 'h':
-		t->help = 1;
+		tui_help_page(t);
+		break;
+	case 'e':
+		tui_explain_page(t);
+		break;
+	case 'C':
+		tui_coverage_page(t);
+		break;
+	case 'O':
+		tui_objects_update(t);
+		t->mode = MODE_OBJECTS;
+		t->obj_sel = 0;
+		t->obj_top = 0;
+		break;
+	case 'w':
+		prompt_export(t);
 		break;
 	case '!': {
 		size_t n = 0;
@@ -725,5 +789,8 @@ int tui_run(const struct tui_args *args)
 	tui_stop();
 	tui_script_close();
 	filter_free(t.search);
+	tui_page_clear(&t.page);
+	if (t.objects_built)
+		objects_free(&t.objects);
 	return got_signal ? 128 + got_signal : 0;
 }

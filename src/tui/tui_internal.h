@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "filter.h"
+#include "objects.h"
 #include "tui.h"
 
 enum tui_pane {
@@ -31,6 +32,20 @@ enum tui_color {
 
 #define TUI_JUMPS 64
 
+enum tui_mode {
+	MODE_EVENTS,
+	MODE_OBJECTS,
+};
+
+/* A full-screen page of text over the panes (help, explain, coverage). */
+struct tui_page {
+	char **lines;
+	int *kinds;
+	size_t n, cap;
+	long scroll;
+	char title[128];
+};
+
 struct tui_layout {
 	int list_top, list_rows;     /* event list rows */
 	int detail_top, detail_rows; /* 0 rows = closed */
@@ -49,8 +64,14 @@ struct tui {
 	enum tui_pane focus;
 	int detail_scroll;
 	long handle_sel;             /* index in the lifetime chain, -1 = the event */
-	int help;
+	int help;                    /* a page is shown (see page) */
+	struct tui_page page;
 	int quit;
+	enum tui_mode mode;
+	struct object_index objects;
+	int objects_built;
+	size_t objects_seen;         /* store events the index has taken */
+	long obj_sel, obj_top;
 	int at_end;                  /* view follows the newest event */
 	size_t new_events;           /* arrived while scrolled up */
 	uint32_t jumps[TUI_JUMPS];   /* jump list of store indexes */
@@ -78,7 +99,20 @@ size_t tui_handle_chain(const struct tui *t, uint32_t index, uint32_t *out, size
 void tui_handle_draw(struct tui *t);
 /* tui_status.c */
 void tui_status_draw(struct tui *t);
-void tui_help_draw(struct tui *t);
+void tui_help_page(struct tui *t);
+/* tui_pages.c */
+void tui_page_clear(struct tui_page *p);
+void tui_page_add(struct tui_page *p, int kind, const char *text);
+void tui_page_draw(struct tui *t);
+int tui_page_key(struct tui *t, int kind, wint_t ch);
+void tui_explain_page(struct tui *t);
+void tui_coverage_page(struct tui *t);
+/* tui_objects.c */
+void tui_objects_update(struct tui *t);
+void tui_objects_draw(struct tui *t);
+void tui_objects_detail_draw(struct tui *t);
+int tui_objects_key(struct tui *t, int kind, wint_t ch);
+const struct object *tui_objects_selected(const struct tui *t);
 /* tui_prompt.c: read a line on the prompt row; live() is called on each
  * change and may write a hint.  Returns 1 on Enter, 0 on Esc. */
 int tui_prompt(struct tui *t, const char *label, char *buf, size_t buflen,

@@ -90,7 +90,7 @@ void tui_status_draw(struct tui *t)
 }
 
 static const char *const HELP[] = {
-	"oaview keys                                     (any key closes this help)",
+	"oaview keys                              (j/k scroll, any other key closes)",
 	"",
 	"Moving     j/k, Down/Up      next/previous event",
 	"           PgDn/PgUp, Space  a page down/up",
@@ -107,6 +107,14 @@ static const char *const HELP[] = {
 	"Filters    f  F              add a filter in / out (live match count)",
 	"           x  X              drop the last filter / all filters",
 	"           u  b  p  i        only this user / object / process / event id",
+	"Views      O                 objects: what happened to each object (Enter",
+	"                             shows its events; O or x goes back)",
+	"           e                 explain the selected event: what it means,",
+	"                             each field, what it cannot tell",
+	"           C                 audit coverage: what auditing was on, gaps,",
+	"                             and the auditpol/SACL steps to close them",
+	"           w                 write the view (or the objects) to a CSV or",
+	"                             JSONL file",
 	"Other      !                 the warnings met while reading the files",
 	"           h, F1             this help",
 	"           q                 quit",
@@ -115,10 +123,11 @@ static const char *const HELP[] = {
 	"  id:4656,4663  outcome:failure  access:write  handle:0x1a4  !negates",
 };
 
-void tui_help_draw(struct tui *t)
+void tui_help_page(struct tui *t)
 {
-	erase();
-	int n = (int)(sizeof HELP / sizeof HELP[0]);
-	for (int i = 0; i < n && i < t->rows; i++)
-		tui_put(stdscr, i, 1, HELP[i], t->cols - 1, ELIDE_END, 0);
+	tui_page_clear(&t->page);
+	snprintf(t->page.title, sizeof t->page.title, "help");
+	for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++)
+		tui_page_add(&t->page, 0, HELP[i]);
+	t->help = 1;
 }
