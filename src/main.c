@@ -1,13 +1,19 @@
 /* main.c - oaview's entry: options, loading, correlation, then either the
- * headless printer or the terminal viewer. */
+ * headless printer or the terminal viewer; with --print --follow, the
+ * printer that streams new events as the files grow (run_follow_print). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "correlate.h"
 #include "filter.h"
+#include "follow.h"
 #include "load.h"
 #include "options.h"
 #include "print.h"
@@ -93,6 +99,208 @@ static int run_viewer(struct options *o, struct store *st, struct filter **filte
 	return status;
 }
 
+/* ---- --print --follow ---------------------------------------------------
+ *
+ * The files' present content is read, correlated as a whole and printed
+ * (its links final among themselves); then each new event is printed as it
+ * arrives, right after store_append and correlate_event, so its
+ * close_record is null while its close has not arrived (DESIGN.md, headless
+ * contract); stdout is flushed after each batch.  Several files print in
+ * arrival order.  The wait is a ppoll() on follow's inotify descriptor (and
+ * on stdout when it is a pipe or socket, which reports POLLERR/POLLHUP when
+ * its reader goes away, so `| head` ends us even while nothing arrives),
+ * with SIGINT and SIGTERM blocked except inside ppoll: a signal can only
+ * land while we wait, and always ends the wait.  Exit 0 on a signal or a
+ * reader gone, 1 on another write error or out of memory, 2 when a file
+ * cannot be read at the start. */
+
+#define FOLLOW_PRINT_BATCH_MS 10
+
+static volatile sig_atomic_t follow_stop;
+
+static void follow_on_signal(int sig)
+{
+	(void)sig;
+	follow_stop = 1;
+}
+
+struct follow_print {
+	const struct options *o;
+	struct store *st;
+	struct correlator *corr;
+	struct filter **filters;
+	struct printer p;
+	int live;          /* print each event as it comes */
+	int oom;
+	int write_errno;   /* a print failed with this */
+};
+
+static void follow_print_event(struct follow_print *fp, uint32_t index)
+{
+	for (size_t f = 0; f < fp->o->nfilters; f++)
+		if (!filter_match(fp->filters[f], fp->st, index))
+			return;
+	if (!fp->write_errno && print_event(&fp->p, fp->st, index) < 0)
+		fp->write_errno = errno ? errno : EIO;
+}
+
+static int follow_print_record(void *ctx, uint16_t source, const struct record *rec)
+{
+	struct follow_print *fp = ctx;
+	if (follow_stop)
+		return 1;
+	uint32_t index = store_append(fp->st, rec, source, &fp->oom);
+	if (fp->oom)
+		return 1;
+	if (index == EVENT_NONE)
+		return 0;
+	if (correlate_event(fp->corr, fp->st, index) < 0) {
+		fp->oom = 1;
+		return 1;
+	}
+	if (fp->live)
+		follow_print_event(fp, index);
+	return fp->write_errno != 0;
+}
+
+static void follow_print_diag(void *ctx, uint16_t source, const char *message)
+{
+	struct follow_print *fp = ctx;
+	(void)source;
+	if (!fp->o->quiet)
+		fprintf(stderr, "oaview: %s\n", message);
+}
+
+/* Flush a batch.  Returns 0, 1 when the reader went away, -1 on an error
+ * (reported). */
+static int follow_print_flush(struct follow_print *fp)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout) && !fp->write_errno)
+		return 0;
+	int e = fp->write_errno ? fp->write_errno : errno;
+	if (e == EPIPE)
+		return 1;
+	fprintf(stderr, "oaview: writing output: %s\n", strerror(e));
+	return -1;
+}
+
+/* Is stdout a pipe or socket, whose reader can go away? */
+static int stdout_has_reader(void)
+{
+	struct stat sb;
+	return fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode));
+}
+
+static int run_follow_print(const struct options *o, struct filter **filters)
+{
+	struct store st;
+	store_init(&st);
+	st.keep_all = o->keep_all;
+	st.volumes = &o->volumes;
+	struct follow_print fp = {o, &st, correlator_new(), filters, {stdout, o->format, 0}, 0, 0, 0};
+	struct follow_sink sink = {follow_print_record, follow_print_diag, &fp};
+	struct follow *f = fp.corr ? follow_new(&sink, o->keep_all, o->threads) : NULL;
+	int status = 0, done = 0;
+	if (!f) {
+		fputs("oaview: out of memory\n", stderr);
+		status = 1;
+		goto out;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = follow_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	char err[1024];
+	for (size_t i = 0; i < o->nfiles && !follow_stop; i++) {
+		int source = store_add_source(&st, o->files[i]);
+		if (source >= 0 && follow_add(f, o->files[i], (uint16_t)source, err, sizeof err) == 0)
+			continue;
+		if (follow_stop)
+			break;
+		if (source < 0 || fp.oom) {
+			fprintf(stderr, "oaview: %s: out of memory\n", o->files[i]);
+			status = 1;
+		} else {
+			fprintf(stderr, "oaview: %s\n", err);
+			status = 2;
+		}
+		goto out;
+	}
+	for (size_t i = 0; i < st.count && !follow_stop && !fp.write_errno; i++)
+		follow_print_event(&fp, (uint32_t)i);
+	fp.live = 1;
+	done = follow_print_flush(&fp);
+
+	sigset_t block, waitmask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	int watch_stdout = stdout_has_reader();
+	struct timespec now, last_poll = {0, 0};
+	while (done == 0 && !follow_stop) {
+		struct pollfd pfd[2];
+		nfds_t n = 0;
+		int out_slot = -1;
+		if (follow_fd(f) >= 0)
+			pfd[n++] = (struct pollfd){follow_fd(f), POLLIN, 0};
+		if (watch_stdout) {
+			out_slot = (int)n;
+			pfd[n++] = (struct pollfd){STDOUT_FILENO, 0, 0};
+		}
+		/* Without inotify the tick is all there is: keep it short (a
+		 * stat per file is cheap) so the latency stays well under 100 ms. */
+		int tick_ms = follow_fd(f) >= 0 ? FOLLOW_POLL_MS : FOLLOW_POLL_MS / 5;
+		struct timespec tick = {tick_ms / 1000, (tick_ms % 1000) * 1000000L};
+		int ready = ppoll(pfd, n, &tick, &waitmask);
+		if (follow_stop)
+			break;
+		if (ready > 0 && out_slot >= 0 && (pfd[out_slot].revents & (POLLERR | POLLHUP)))
+			break;
+		/* A burst of writes wakes us once per write: take at most one
+		 * batch per FOLLOW_PRINT_BATCH_MS (an EVTX chunk costs the same
+		 * to decode for one new record as for twenty). */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long since_ms = (long)(now.tv_sec - last_poll.tv_sec) * 1000
+			+ (now.tv_nsec - last_poll.tv_nsec) / 1000000;
+		if (since_ms >= 0 && since_ms < FOLLOW_PRINT_BATCH_MS) {
+			long rest = FOLLOW_PRINT_BATCH_MS - since_ms;
+			struct timespec pause = {0, rest * 1000000L};
+			ppoll(NULL, 0, &pause, &waitmask);
+			if (follow_stop)
+				break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &last_poll);
+		int got = follow_poll(f, 0);
+		if (got != 0)
+			done = follow_print_flush(&fp);
+		if (got < 0 && fp.oom) {
+			fprintf(stderr, "oaview: out of memory after %zu events\n", st.count);
+			status = 1;
+			break;
+		}
+		if (got < 0 && done == 0 && !follow_stop)
+			break;
+	}
+	if (done < 0)
+		status = 1;
+	for (size_t i = 0; i < o->nfilters; i++)
+		if (filter_limit_hit(filters[i]))
+			fprintf(stderr, "oaview: filter '%s' hit the regex match limit on some events; "
+				"they were treated as not matching\n", filter_text(filters[i]));
+out:
+	follow_free(f);
+	correlator_free(fp.corr);
+	store_free(&st);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -117,6 +325,16 @@ int main(int argc, char **argv)
 			status = 2;
 			goto out;
 		}
+	}
+
+	if (o.follow) {
+		if (o.print) {
+			status = run_follow_print(&o, filters);
+		} else {
+			fputs("oaview: --follow works with --print only in this build\n", stderr);
+			status = 2;
+		}
+		goto out;
 	}
 
 	struct store st;

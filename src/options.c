@@ -15,6 +15,8 @@ static const char USAGE[] =
 	"View Windows object-access audit events (EVTX, EVT).\n"
 	"\n"
 	"  -p, --print              print events instead of opening the viewer\n"
+	"  -F, --follow             with --print: print new events as the files grow\n"
+	"                           (tail -F for text logs; live EVTX and EVT logs)\n"
 	"  -o, --format FMT         output format for --print: text, jsonl, csv\n"
 	"  -f, --filter EXPR        show only events matching EXPR (repeatable: ANDed)\n"
 	"  -m, --volume-map DEV=DRV map a device to a drive, e.g. HarddiskVolume3=C:\n"
@@ -128,6 +130,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"print", no_argument, NULL, 'p'},
+		{"follow", no_argument, NULL, 'F'},
 		{"format", required_argument, NULL, 'o'},
 		{"filter", required_argument, NULL, 'f'},
 		{"volume-map", required_argument, NULL, 'm'},
@@ -139,7 +142,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char shortopts[] = "po:f:m:aj:c:qhV";
+	static const char shortopts[] = "pFo:f:m:aj:c:qhV";
 	memset(o, 0, sizeof *o);
 	o->format = PRINT_TEXT;
 
@@ -162,6 +165,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		switch (opt) {
 		case 'p':
 			o->print = 1;
+			break;
+		case 'F':
+			o->follow = 1;
 			break;
 		case 'o': {
 			int fmt = print_format_parse(optarg);

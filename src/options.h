@@ -20,6 +20,7 @@ struct options {
 	struct volume_map volumes;
 	char **files;
 	size_t nfiles;
+	int follow;                 /* --follow: keep reading as files grow */
 };
 
 enum options_result {

@@ -1,16 +1,22 @@
 /* source_evtx.c - EVTX files read chunk by chunk (see source_evtx.h).
  *
- * Pass 1 reads every 64 KiB chunk header, checks its signature and CRCs and
- * notes its record-id range; chunks are then sorted by first record id, so
- * a wrapped log comes out in record order.  Pass 2 decodes chunks in batches,
- * in parallel: each worker owns its own libevtx file object and hands it one
- * chunk at a time behind a synthetic file header through a libbfio memory
- * range, so a bad chunk cannot spoil the open of the others.  Records are
- * first walked by their own headers; binxml_peek reads the event id, so
- * records that are not object access never cost a libevtx parse.  Data names
- * (libevtx's string API gives values only) are learned once per template
- * GUID from one rendered XML record, per worker.  The main thread delivers
- * each batch's chunks in order to the sink. */
+ * The unit of work is one 64 KiB chunk, decoded by evtx_decode_chunk: its
+ * records are first walked by their own headers, and binxml_peek reads the
+ * event id, so records that are not object access never cost a libevtx
+ * parse; the wanted ones are read by a libevtx file object opened on the
+ * decoder's buffer -- a synthetic file header plus this one chunk, through a
+ * libbfio memory range -- so a bad chunk cannot spoil the open of the
+ * others.  Data names (libevtx's string API gives values only) are learned
+ * once per template GUID from one rendered XML record and kept in the
+ * decoder.  In live mode (EVTX_DECODE_LIVE, for follow.c) the walk ignores
+ * the chunk header, which a live log writes lazily, and the copy handed to
+ * libevtx gets a header rebuilt from what was walked.
+ *
+ * evtx_read_file: pass 1 reads every chunk header, checks its signature and
+ * CRCs and notes its record-id range; chunks are then sorted by first record
+ * id, so a wrapped log comes out in record order.  Pass 2 decodes chunks in
+ * batches, in parallel, one decoder per worker thread; the main thread
+ * delivers each batch's chunks in order to the sink. */
 #include "source_evtx.h"
 
 #include <errno.h>
@@ -73,23 +79,7 @@ int evtx_is_evtx(const unsigned char *head, size_t len)
 	return len >= 8 && memcmp(head, FILE_SIGNATURE, 8) == 0;
 }
 
-/* ---- chunks ---------------------------------------------------------- */
-
-struct chunk_info {
-	uint32_t number;        /* position in the file */
-	uint64_t offset;        /* file offset */
-	uint32_t length;        /* bytes present (short for a truncated file) */
-	uint64_t first_id, last_id;
-};
-
-struct chunk_job {
-	const struct chunk_info *info;
-	struct record *recs;
-	size_t nrecs, cap;
-	char **diags;
-	size_t ndiags;
-	struct arena arena;
-};
+/* ---- decoders and decoded chunks ----------------------------------- */
 
 struct template_names {
 	unsigned char guid[16];
@@ -99,69 +89,85 @@ struct template_names {
 	char *channel;
 };
 
-struct worker {
-	struct evtx_reader *reader;
+struct evtx_decoder {
+	int keep_all;
 	unsigned char *buf;     /* synthetic file header + one chunk */
 	struct template_names *templates;
 	size_t ntemplates;
 	struct arena names_arena;
-	pthread_t thread;
 };
 
-struct evtx_reader {
-	const char *path;
-	int fd;
-	int keep_all;
-	struct chunk_info *chunks;
-	size_t nchunks;
-	struct chunk_job *jobs;
-	size_t njobs;
-	size_t next_job;
-	pthread_mutex_t lock;
-};
-
-static void job_diag(struct chunk_job *job, const char *fmt, ...)
+static void chunk_diag(struct evtx_chunk *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void job_diag(struct chunk_job *job, const char *fmt, ...)
+static void chunk_diag(struct evtx_chunk *c, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	char **d = realloc(job->diags, (job->ndiags + 1) * sizeof *d);
+	char **d = realloc(c->diags, (c->ndiags + 1) * sizeof *d);
 	if (!d)
 		return;
-	job->diags = d;
-	d[job->ndiags] = arena_strdup(&job->arena, msg);
-	if (d[job->ndiags])
-		job->ndiags++;
+	c->diags = d;
+	d[c->ndiags] = arena_strdup(&c->arena, msg);
+	if (d[c->ndiags])
+		c->ndiags++;
 }
 
-static struct record *job_new_record(struct chunk_job *job)
+static struct record *chunk_new_record(struct evtx_chunk *c)
 {
-	if (job->nrecs == job->cap) {
-		size_t cap = job->cap ? job->cap * 2 : 64;
-		struct record *r = realloc(job->recs, cap * sizeof *r);
+	if (c->nrecs == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct record *r = realloc(c->recs, cap * sizeof *r);
 		if (!r)
 			return NULL;
-		job->recs = r;
-		job->cap = cap;
+		c->recs = r;
+		c->cap = cap;
 	}
-	struct record *rec = &job->recs[job->nrecs++];
+	struct record *rec = &c->recs[c->nrecs++];
 	record_clear(rec);
 	return rec;
 }
 
-static void job_reset(struct chunk_job *job)
+void evtx_chunk_clear(struct evtx_chunk *c)
 {
-	free(job->recs);
-	free(job->diags);
-	arena_free(&job->arena);
-	const struct chunk_info *info = job->info;
-	memset(job, 0, sizeof *job);
-	job->info = info;
+	free(c->recs);
+	free(c->diags);
+	arena_free(&c->arena);
+	memset(c, 0, sizeof *c);
+}
+
+struct evtx_decoder *evtx_decoder_new(int keep_all)
+{
+	struct evtx_decoder *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->keep_all = keep_all;
+	d->buf = malloc(EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE);
+	if (!d->buf) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void evtx_decoder_free(struct evtx_decoder *d)
+{
+	if (!d)
+		return;
+	free(d->buf);
+	for (size_t k = 0; k < d->ntemplates; k++)
+		free(d->templates[k].names);
+	free(d->templates);
+	arena_free(&d->names_arena);
+	free(d);
+}
+
+unsigned char *evtx_decoder_chunk_buffer(struct evtx_decoder *d)
+{
+	return d->buf + EVTX_FILE_HEADER_SIZE;
 }
 
 /* ---- template names, learned from one rendered record --------------- */
@@ -251,9 +257,9 @@ static void XMLCALL xml_names_text(void *ud, const XML_Char *s, int len)
 }
 
 /* Render rec's XML once and pull out the Data names in order. */
-static struct template_names *worker_learn(struct worker *w, libevtx_record_t *rec,
-					   const unsigned char *guid, int nstrings,
-					   struct chunk_job *job)
+static struct template_names *decoder_learn(struct evtx_decoder *w, libevtx_record_t *rec,
+					    const unsigned char *guid, int nstrings,
+					    struct evtx_chunk *out)
 {
 	libevtx_error_t *error = NULL;
 	size_t size = 0;
@@ -281,8 +287,8 @@ static struct template_names *worker_learn(struct worker *w, libevtx_record_t *r
 	XML_SetCharacterDataHandler(p, xml_names_text);
 	int ok = XML_Parse(p, xml, (int)strnlen(xml, size), 1) == XML_STATUS_OK;
 	if (!ok)
-		job_diag(job, "chunk %u: cannot read the field names of a template: %s",
-			 job->info->number, XML_ErrorString(XML_GetErrorCode(p)));
+		chunk_diag(out, "chunk %u: cannot read the field names of a template: %s",
+			   out->number, XML_ErrorString(XML_GetErrorCode(p)));
 	XML_ParserFree(p);
 	free(xml);
 	if (!ok) {
@@ -309,7 +315,7 @@ static struct template_names *worker_learn(struct worker *w, libevtx_record_t *r
 	return t;
 }
 
-static struct template_names *worker_find(struct worker *w, const unsigned char *guid, int nstrings)
+static struct template_names *decoder_find(struct evtx_decoder *w, const unsigned char *guid, int nstrings)
 {
 	for (size_t i = 0; i < w->ntemplates; i++)
 		if (w->templates[i].nstrings == nstrings && memcmp(w->templates[i].guid, guid, 16) == 0)
@@ -417,7 +423,7 @@ struct walked {
 };
 
 /* Fill rec from the libevtx record. Returns 0, or -1 if it cannot. */
-static int decode_record(struct worker *w, struct chunk_job *job, libevtx_record_t *lr,
+static int decode_record(struct evtx_decoder *d, struct evtx_chunk *out, libevtx_record_t *lr,
 			 const struct walked *wk, struct record *rec)
 {
 	libevtx_error_t *error = NULL;
@@ -427,8 +433,8 @@ static int decode_record(struct worker *w, struct chunk_job *job, libevtx_record
 		return -1;
 	}
 	rec->event_id = id & 0xffff;
-	rec->computer = utf8_computer(lr, &job->arena);
-	rec->provider = utf8_provider(lr, &job->arena);
+	rec->computer = utf8_computer(lr, &out->arena);
+	rec->provider = utf8_provider(lr, &out->arena);
 	if (wk->peek.has_keywords) {
 		if (wk->peek.keywords & KEYWORD_AUDIT_SUCCESS)
 			rec->outcome = OUTCOME_SUCCESS;
@@ -443,24 +449,24 @@ static int decode_record(struct worker *w, struct chunk_job *job, libevtx_record
 	struct template_names *t = NULL;
 	int owned = 0;
 	if (wk->peek.has_guid)
-		t = worker_find(w, wk->peek.guid, nstrings);
+		t = decoder_find(d, wk->peek.guid, nstrings);
 	if (!t) {
-		t = worker_learn(w, lr, wk->peek.has_guid ? wk->peek.guid : NULL, nstrings, job);
+		t = decoder_learn(d, lr, wk->peek.has_guid ? wk->peek.guid : NULL, nstrings, out);
 		owned = t && !wk->peek.has_guid;
 	}
 	if (t)
-		rec->channel = t->channel ? arena_strdup(&job->arena, t->channel) : NULL;
+		rec->channel = t->channel ? arena_strdup(&out->arena, t->channel) : NULL;
 	for (int i = 0; i < nstrings && i < RECORD_MAX_DATA; i++) {
-		const char *value = utf8_string(lr, i, &job->arena);
+		const char *value = utf8_string(lr, i, &out->arena);
 		if (!value)
 			continue;
 		const char *name;
 		if (t && (size_t)i < t->nnames) {
-			name = arena_strdup(&job->arena, t->names[i]);
+			name = arena_strdup(&out->arena, t->names[i]);
 		} else {
 			char buf[32];
 			snprintf(buf, sizeof buf, "Data%d", i + 1);
-			name = arena_strdup(&job->arena, buf);
+			name = arena_strdup(&out->arena, buf);
 		}
 		record_add(rec, name, value);
 	}
@@ -469,38 +475,48 @@ static int decode_record(struct worker *w, struct chunk_job *job, libevtx_record
 	return 0;
 }
 
-static void decode_chunk(struct worker *w, struct chunk_job *job)
+/* Is there a complete record at chunk[off..limit)?  Its size is returned,
+ * or 0: no record signature, or a size out of range or not repeated in the
+ * record's last four bytes (a record still being written looks like that). */
+static uint32_t record_at(const unsigned char *chunk, size_t off, size_t limit)
 {
-	const struct chunk_info *info = job->info;
-	unsigned char *chunk = w->buf + EVTX_FILE_HEADER_SIZE;
-	struct evtx_reader *r = w->reader;
+	if (off + RECORD_HEADER_SIZE > limit || memcmp(chunk + off, "**\0\0", 4) != 0)
+		return 0;
+	uint32_t size = rd32(chunk + off + 4);
+	if (size < RECORD_HEADER_SIZE + 4 || size > limit - off || rd32(chunk + off + size - 4) != size)
+		return 0;
+	return size;
+}
 
-	memset(chunk, 0, EVTX_CHUNK_SIZE);
-	ssize_t got = pread(r->fd, chunk, info->length, (off_t)info->offset);
-	if (got < (ssize_t)CHUNK_HEADER_SIZE) {
-		job_diag(job, "chunk %u (offset %llu): cannot read: %s", info->number,
-			 (unsigned long long)info->offset, got < 0 ? strerror(errno) : "short read");
-		return;
-	}
-
-	/* Walk the records by their own headers. */
+/* Walk the records of chunk[512..limit).  Read mode: until the first record
+ * that is not sound, which is reported (the rest of the chunk is lost).
+ * Live mode: while records are complete and their ids go up; stopping is
+ * normal there (the writer's position), so it is not reported. */
+static struct walked *walk_records(struct evtx_decoder *d, const unsigned char *chunk, size_t limit,
+				   uint64_t min_sequence, unsigned flags, struct evtx_chunk *out,
+				   size_t *nwalk_out, size_t *nwanted_out)
+{
 	struct walked *walk = NULL;
 	size_t nwalk = 0, walk_cap = 0, nwanted = 0;
-	uint32_t free_off = rd32(chunk + 48);
-	size_t limit = (size_t)got;
-	if (free_off >= CHUNK_HEADER_SIZE && free_off <= limit)
-		limit = free_off;
+	int live = (flags & EVTX_DECODE_LIVE) != 0;
+	/* A live chunk re-initialised after a wrap still holds records of the
+	 * previous round behind its header until they are overwritten. */
+	uint64_t floor = live ? rd64(chunk + 24) : 0;
 	size_t off = CHUNK_HEADER_SIZE;
 	while (off + RECORD_HEADER_SIZE <= limit) {
 		if (memcmp(chunk + off, "**\0\0", 4) != 0)
 			break;
-		uint32_t size = rd32(chunk + off + 4);
-		if (size < RECORD_HEADER_SIZE + 4 || size > limit - off || rd32(chunk + off + size - 4) != size) {
-			job_diag(job, "chunk %u (offset %llu): record at chunk offset %zu has a bad size; "
-				 "the rest of the chunk is skipped", info->number,
-				 (unsigned long long)info->offset, off);
+		uint32_t size = record_at(chunk, off, limit);
+		if (!size) {
+			if (!live)
+				chunk_diag(out, "chunk %u (offset %llu): record at chunk offset %zu has a bad size; "
+					   "the rest of the chunk is skipped", out->number,
+					   (unsigned long long)out->offset, off);
 			break;
 		}
+		uint64_t id = rd64(chunk + off + 8);
+		if (live && (id < floor || (nwalk && id <= walk[nwalk - 1].id)))
+			break;
 		if (nwalk == walk_cap) {
 			walk_cap = walk_cap ? walk_cap * 2 : 128;
 			struct walked *nw = realloc(walk, walk_cap * sizeof *nw);
@@ -511,12 +527,73 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 		struct walked *wk = &walk[nwalk++];
 		wk->offset = off;
 		wk->size = size;
-		wk->id = rd64(chunk + off + 8);
+		wk->id = id;
 		wk->time = (int64_t)rd64(chunk + off + 16);
 		binxml_peek_record(chunk, EVTX_CHUNK_SIZE, off, size, &wk->peek);
-		wk->wanted = r->keep_all || !wk->peek.has_event_id || event_is_object_access(wk->peek.event_id);
+		wk->wanted = id >= min_sequence
+			&& (d->keep_all || !wk->peek.has_event_id || event_is_object_access(wk->peek.event_id));
 		nwanted += wk->wanted;
 		off += size;
+	}
+	out->walk_end = (uint32_t)off;
+	*nwalk_out = nwalk;
+	*nwanted_out = nwanted;
+	return walk;
+}
+
+static uint32_t chunk_header_crc(const unsigned char *h)
+{
+	uint32_t crc = (uint32_t)crc32(0, h, 120);
+	return (uint32_t)crc32(crc, h + 128, CHUNK_HEADER_SIZE - 128);
+}
+
+/* Make the chunk in the decoder's buffer say what the walk found, so that
+ * libevtx reads exactly the records walked: a live log's header lags behind
+ * its records and its CRCs are wrong while it is written. */
+static void rebuild_chunk_header(unsigned char *chunk, const struct walked *walk, size_t nwalk,
+				 size_t end)
+{
+	memset(chunk + end, 0, EVTX_CHUNK_SIZE - end);
+	uint64_t first = nwalk ? walk[0].id : 0, last = nwalk ? walk[nwalk - 1].id : 0;
+	wr64(chunk + 8, first);
+	wr64(chunk + 16, last);
+	wr64(chunk + 24, first);
+	wr64(chunk + 32, last);
+	wr32(chunk + 40, 128);
+	wr32(chunk + 44, nwalk ? (uint32_t)walk[nwalk - 1].offset : 0);
+	wr32(chunk + 48, (uint32_t)end);
+	wr32(chunk + 52, (uint32_t)crc32(0, chunk + CHUNK_HEADER_SIZE, (uInt)(end - CHUNK_HEADER_SIZE)));
+	wr32(chunk + 124, chunk_header_crc(chunk));
+}
+
+void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, size_t len,
+		       uint32_t number, uint64_t offset, uint64_t min_sequence, unsigned flags,
+		       struct evtx_chunk *out)
+{
+	unsigned char *chunk = evtx_decoder_chunk_buffer(d);
+	evtx_chunk_clear(out);
+	out->number = number;
+	out->offset = offset;
+	if (len > EVTX_CHUNK_SIZE)
+		len = EVTX_CHUNK_SIZE;
+	if (chunk_in != chunk)
+		memcpy(chunk, chunk_in, len);
+	memset(chunk + len, 0, EVTX_CHUNK_SIZE - len);
+	if (len < CHUNK_HEADER_SIZE)
+		return;
+
+	/* Walk the records by their own headers. */
+	int live = (flags & EVTX_DECODE_LIVE) != 0;
+	size_t limit = len;
+	uint32_t free_off = rd32(chunk + 48);
+	if (!live && free_off >= CHUNK_HEADER_SIZE && free_off <= limit)
+		limit = free_off;
+	size_t nwalk = 0, nwanted = 0;
+	struct walked *walk = walk_records(d, chunk, limit, min_sequence, flags, out, &nwalk, &nwanted);
+	out->nwalked = nwalk;
+	if (nwalk) {
+		out->first_id = walk[0].id;
+		out->last_id = walk[nwalk - 1].id;
 	}
 
 	libevtx_file_t *file = NULL;
@@ -526,9 +603,11 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 	if (nwanted) {
 		libevtx_error_t *error = NULL;
 		libbfio_error_t *berr = NULL;
-		synthetic_header(w->buf, nwalk ? walk[nwalk - 1].id + 1 : 1);
+		if (live)
+			rebuild_chunk_header(chunk, walk, nwalk, out->walk_end);
+		synthetic_header(d->buf, nwalk ? walk[nwalk - 1].id + 1 : 1);
 		if (libbfio_memory_range_initialize(&io, &berr) != 1
-		    || libbfio_memory_range_set(io, w->buf, EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE, &berr) != 1) {
+		    || libbfio_memory_range_set(io, d->buf, EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE, &berr) != 1) {
 			libbfio_error_free(&berr);
 			snprintf(msg, sizeof msg, "cannot set up memory I/O");
 		} else if (libevtx_file_initialize(&file, &error) != 1
@@ -543,9 +622,9 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 			nlib = 0;
 		}
 		if (!file)
-			job_diag(job, "chunk %u (offset %llu): libevtx cannot read it (%s); its %zu records "
-				 "are listed as not decodable", info->number,
-				 (unsigned long long)info->offset, msg, nwanted);
+			chunk_diag(out, "chunk %u (offset %llu): libevtx cannot read it (%s); its %zu records "
+				   "are listed as not decodable", number,
+				   (unsigned long long)offset, msg, nwanted);
 	}
 
 	size_t undecodable = 0;
@@ -553,19 +632,19 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 		struct walked *wk = &walk[i];
 		if (!wk->wanted)
 			continue;
-		struct record *rec = job_new_record(job);
+		struct record *rec = chunk_new_record(out);
 		if (!rec)
 			break;
 		/* The number users see (Event Viewer's EventRecordID) can differ
 		 * from the record header's id in exported logs. */
-		uint64_t number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
-		rec->number = number;
+		uint64_t recnum = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
+		rec->number = recnum;
 		rec->sequence = wk->id;
 		/* TimeCreated is what Event Viewer shows; the header's time is
 		 * when the record was written, and can be 0. */
 		int64_t when = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
 		rec->time = when;
-		rec->raw_offset = info->offset + wk->offset;
+		rec->raw_offset = offset + wk->offset;
 		rec->raw_size = wk->size;
 		if (wk->peek.has_event_id)
 			rec->event_id = wk->peek.event_id;
@@ -575,7 +654,7 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 		if (file && (int)i < nlib && libevtx_file_get_record_by_index(file, (int)i, &lr, &error) == 1) {
 			uint64_t lid = 0;
 			if (libevtx_record_get_identifier(lr, &lid, NULL) == 1 && lid == wk->id)
-				ok = decode_record(w, job, lr, wk, rec) == 0;
+				ok = decode_record(d, out, lr, wk, rec) == 0;
 			libevtx_record_free(&lr, NULL);
 		}
 		libevtx_error_free(&error);
@@ -583,10 +662,10 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 			/* Keep what the header tells; drop any half-filled data. */
 			uint32_t eid = rec->event_id;
 			record_clear(rec);
-			rec->number = number;
+			rec->number = recnum;
 			rec->sequence = wk->id;
 			rec->time = when;
-			rec->raw_offset = info->offset + wk->offset;
+			rec->raw_offset = offset + wk->offset;
 			rec->raw_size = wk->size;
 			rec->event_id = eid;
 			rec->flags |= RECORD_NOT_DECODABLE;
@@ -595,9 +674,9 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 		}
 	}
 	if (undecodable)
-		job_diag(job, "chunk %u (offset %llu): libevtx could not decode %zu of its records; "
-			 "they are listed as not decodable", info->number,
-			 (unsigned long long)info->offset, undecodable);
+		chunk_diag(out, "chunk %u (offset %llu): libevtx could not decode %zu of its records; "
+			   "they are listed as not decodable", number,
+			   (unsigned long long)offset, undecodable);
 	if (file) {
 		libevtx_file_close(file, NULL);
 		libevtx_file_free(&file, NULL);
@@ -605,6 +684,53 @@ static void decode_chunk(struct worker *w, struct chunk_job *job)
 	if (io)
 		libbfio_handle_free(&io, NULL);
 	free(walk);
+}
+
+/* ---- the whole file: pass 1 reads chunk headers, pass 2 decodes ------ */
+
+struct chunk_info {
+	uint32_t number;        /* position in the file */
+	uint64_t offset;        /* file offset */
+	uint32_t length;        /* bytes present (short for a truncated file) */
+	uint64_t first_id, last_id;
+};
+
+struct chunk_job {
+	const struct chunk_info *info;
+	struct evtx_chunk chunk;
+};
+
+struct evtx_reader {
+	const char *path;
+	int fd;
+	int keep_all;
+	struct chunk_info *chunks;
+	size_t nchunks;
+	struct chunk_job *jobs;
+	size_t njobs;
+	size_t next_job;
+	pthread_mutex_t lock;
+};
+
+struct worker {
+	struct evtx_reader *reader;
+	struct evtx_decoder *decoder;
+	pthread_t thread;
+};
+
+static void read_chunk(struct worker *w, struct chunk_job *job)
+{
+	const struct chunk_info *info = job->info;
+	unsigned char *chunk = evtx_decoder_chunk_buffer(w->decoder);
+	ssize_t got = pread(w->reader->fd, chunk, info->length, (off_t)info->offset);
+	if (got < (ssize_t)CHUNK_HEADER_SIZE) {
+		evtx_chunk_clear(&job->chunk);
+		job->chunk.number = info->number;
+		chunk_diag(&job->chunk, "chunk %u (offset %llu): cannot read: %s", info->number,
+			   (unsigned long long)info->offset, got < 0 ? strerror(errno) : "short read");
+		return;
+	}
+	evtx_decode_chunk(w->decoder, chunk, (size_t)got, info->number, info->offset, 0, 0, &job->chunk);
 }
 
 static void *worker_main(void *arg)
@@ -617,12 +743,10 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (j >= r->njobs)
 			break;
-		decode_chunk(w, &r->jobs[j]);
+		read_chunk(w, &r->jobs[j]);
 	}
 	return NULL;
 }
-
-/* ---- pass 1: chunk headers ------------------------------------------ */
 
 static int chunk_cmp(const void *a, const void *b)
 {
@@ -682,9 +806,7 @@ static int scan_chunks(struct evtx_reader *r, uint64_t file_size, const struct r
 			}
 			continue;
 		}
-		uint32_t crc = (uint32_t)crc32(0, h, 120);
-		crc = (uint32_t)crc32(crc, h + 128, CHUNK_HEADER_SIZE - 128);
-		if (crc != rd32(h + 124)) {
+		if (chunk_header_crc(h) != rd32(h + 124)) {
 			snprintf(msg, sizeof msg, "chunk %zu (offset %llu): header checksum mismatch; "
 				 "reading its records anyway", i, (unsigned long long)off);
 			sink_diag(sink, r->path, msg);
@@ -705,8 +827,6 @@ static int scan_chunks(struct evtx_reader *r, uint64_t file_size, const struct r
 	qsort(r->chunks, r->nchunks, sizeof *r->chunks, chunk_cmp);
 	return 0;
 }
-
-/* ---- the public entry ------------------------------------------------ */
 
 static int cpu_count(void)
 {
@@ -756,8 +876,8 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 	int status = 0;
 	for (int t = 0; t < nthreads; t++) {
 		workers[t].reader = &r;
-		workers[t].buf = malloc(EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE);
-		if (!workers[t].buf) {
+		workers[t].decoder = evtx_decoder_new(r.keep_all);
+		if (!workers[t].decoder) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			status = -1;
 		}
@@ -775,7 +895,7 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 		r.njobs = r.nchunks - base < batch ? r.nchunks - base : batch;
 		r.next_job = 0;
 		for (size_t j = 0; j < r.njobs; j++) {
-			memset(&r.jobs[j], 0, sizeof r.jobs[j]);
+			evtx_chunk_clear(&r.jobs[j].chunk);
 			r.jobs[j].info = &r.chunks[base + j];
 		}
 		int started = 0;
@@ -787,39 +907,34 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 			pthread_join(workers[t].thread, NULL);
 
 		for (size_t j = 0; j < r.njobs; j++) {
-			struct chunk_job *job = &r.jobs[j];
-			for (size_t d = 0; d < job->ndiags; d++)
-				sink_diag(sink, path, job->diags[d]);
+			struct evtx_chunk *c = &r.jobs[j].chunk;
+			for (size_t d = 0; d < c->ndiags; d++)
+				sink_diag(sink, path, c->diags[d]);
 			size_t dup = 0;
-			for (size_t k = 0; status == 0 && k < job->nrecs; k++) {
+			for (size_t k = 0; status == 0 && k < c->nrecs; k++) {
 				/* A stale copy of a rewritten chunk repeats ids. */
-				if (have_last && job->recs[k].sequence <= last_id) {
+				if (have_last && c->recs[k].sequence <= last_id) {
 					dup++;
 					continue;
 				}
-				last_id = job->recs[k].sequence;
+				last_id = c->recs[k].sequence;
 				have_last = 1;
-				if (sink->record(sink->ctx, &job->recs[k]))
+				if (sink->record(sink->ctx, &c->recs[k]))
 					status = 1;
 			}
 			if (dup) {
 				char msg[256];
 				snprintf(msg, sizeof msg, "chunk %u: %zu records repeat ids already read; skipped",
-					 job->info->number, dup);
+					 r.jobs[j].info->number, dup);
 				sink_diag(sink, path, msg);
 			}
-			job_reset(job);
+			evtx_chunk_clear(c);
 		}
 	}
 	for (size_t j = 0; r.jobs && j < batch; j++)
-		job_reset(&r.jobs[j]);
-	for (int t = 0; t < nthreads; t++) {
-		free(workers[t].buf);
-		for (size_t k = 0; k < workers[t].ntemplates; k++)
-			free(workers[t].templates[k].names);
-		free(workers[t].templates);
-		arena_free(&workers[t].names_arena);
-	}
+		evtx_chunk_clear(&r.jobs[j].chunk);
+	for (int t = 0; t < nthreads; t++)
+		evtx_decoder_free(workers[t].decoder);
 	pthread_mutex_destroy(&r.lock);
 	free(r.jobs);
 	free(r.chunks);

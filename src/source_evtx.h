@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "record.h"
 
 #define EVTX_FILE_HEADER_SIZE 4096
@@ -30,5 +31,63 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 
 /* Does the buffer start like an EVTX file ("ElfFile\0")? */
 int evtx_is_evtx(const unsigned char *head, size_t len);
+
+/* ---- one chunk at a time: what evtx_read_file is built on, and what
+ * follow.c uses to tail a live log chunk by chunk (DESIGN.md, Tailing) ---- */
+
+/* A decoder owns a scratch buffer (synthetic file header + one chunk, the
+ * libbfio memory range libevtx opens) and the data names it has learned per
+ * template GUID, so it gets cheaper the longer it lives.  Not thread-safe:
+ * one per thread. */
+struct evtx_decoder;
+
+struct evtx_decoder *evtx_decoder_new(int keep_all);
+void evtx_decoder_free(struct evtx_decoder *d);
+
+/* The decoder's own EVTX_CHUNK_SIZE-byte chunk buffer: read a chunk straight
+ * into it to save evtx_decode_chunk a copy. */
+unsigned char *evtx_decoder_chunk_buffer(struct evtx_decoder *d);
+
+enum evtx_decode_flag {
+	/* The chunk may be in the middle of being written (a live log): its
+	 * header's record ids, free-space offset and CRCs may be stale or
+	 * wrong.  Records are walked by their own headers up to the end of the
+	 * data, kept while each is complete (its size is in range and repeated
+	 * in its last four bytes) and its id is above the one before; walking
+	 * stops quietly at the first that is not (being written, or left over
+	 * from before a wrap).  libevtx is given a copy whose header is rebuilt
+	 * to match what was walked.  No checksum diagnostics. */
+	EVTX_DECODE_LIVE = 1u << 0,
+};
+
+/* What one chunk decoded to.  Zero it before the first use; strings and
+ * records stay valid until evtx_chunk_clear. */
+struct evtx_chunk {
+	uint32_t number;          /* chunk slot: 0 is the one after the file header */
+	uint64_t offset;          /* its file offset */
+	size_t nwalked;           /* records walked (wanted or not) */
+	uint64_t first_id;        /* record-header ids of the first and last */
+	uint64_t last_id;         /* records walked; 0 when none */
+	uint32_t walk_end;        /* chunk offset where the walk stopped */
+	struct record *recs;      /* records delivered, in chunk order */
+	size_t nrecs, cap;
+	char **diags;             /* one-line problems, without the file name */
+	size_t ndiags;
+	struct arena arena;       /* strings of recs and diags */
+};
+
+/* Decode chunk[0..len) (len <= EVTX_CHUNK_SIZE; a short chunk is one cut by
+ * the end of the file), which sits at file offset `offset` as chunk slot
+ * `number`.  Records whose header id is below min_sequence are walked but
+ * not delivered or decoded, nor are records that are not object access
+ * unless the decoder keeps all.  The decoder's buffer may be overwritten,
+ * so chunk may be evtx_decoder_chunk_buffer().  Problems go to out->diags;
+ * out is cleared first. */
+void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk, size_t len,
+		       uint32_t number, uint64_t offset, uint64_t min_sequence, unsigned flags,
+		       struct evtx_chunk *out);
+
+/* Free what a decoded chunk holds (it can be decoded into again). */
+void evtx_chunk_clear(struct evtx_chunk *c);
 
 #endif
