@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "export.h"
+#include "print.h"
 #include "sanitize.h"
 
 /* GUIDs: Microsoft's auditing constants (Audit_ObjectAccess_FileSystem

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "print.h"
 #include "sanitize.h"
 #include "timefmt.h"
 
