@@ -180,6 +180,12 @@ static void print_jsonl(FILE *out, const struct store *st, uint32_t index)
 	}
 	json_ref(out, "open_record", st, ev->open_ref, &first);
 	json_ref(out, "close_record", st, ev->close_ref, &first);
+	if (ev->flags & EVENT_NOT_DECODABLE) {
+		json_key(out, "raw_offset", &first);
+		fprintf(out, "%" PRIu64, ev->raw_offset);
+		json_key(out, "raw_size", &first);
+		fprintf(out, "%u", ev->raw_size);
+	}
 	json_key(out, "decodable", &first);
 	fputs(ev->flags & (EVENT_NOT_DECODABLE | EVENT_UNPARSED) ? "false" : "true", out);
 	if (ev->flags & EVENT_UNPARSED)
