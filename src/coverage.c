@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "export.h"
+#include "print.h"
 #include "sanitize.h"
 
 /* GUIDs: Microsoft's auditing constants (Audit_ObjectAccess_FileSystem
@@ -520,7 +521,7 @@ static const char *const FINDING_KEYS[] = {
 static void json_str_or_null(FILE *out, const char *s)
 {
 	if (s)
-		export_json_string(out, s);
+		print_json_string(out, s);
 	else
 		fputs("null", out);
 }
@@ -539,9 +540,9 @@ static void print_jsonl(FILE *out, const struct coverage *cov, const struct stor
 				continue;
 			const struct coverage_sub *c = &h->subs[s];
 			fputs("{\"computer\":", out);
-			export_json_string(out, comp);
+			print_json_string(out, comp);
 			fputs(",\"subcategory\":", out);
-			export_json_string(out, INFO[s].name);
+			print_json_string(out, INFO[s].name);
 			fputs(",\"guid\":", out);
 			json_str_or_null(out, INFO[s].guid);
 			fprintf(out, ",\"state\":\"%s\",\"success\":%u,\"failure\":%u,\"events\":{",
@@ -549,21 +550,21 @@ static void print_jsonl(FILE *out, const struct coverage *cov, const struct stor
 			for (uint8_t k = 0; k < c->nids; k++)
 				fprintf(out, "%s\"%u\":%u", k ? "," : "", c->ids[k], c->id_counts[k]);
 			fputs("},\"enable\":", out);
-			export_json_string(out, INFO[s].enable);
+			print_json_string(out, INFO[s].enable);
 			fputs(",\"sacl\":", out);
-			export_json_string(out, INFO[s].sacl);
+			print_json_string(out, INFO[s].sacl);
 			fputs("}\n", out);
 		}
 		for (size_t f = 0; f < h->nfindings; f++) {
 			const struct coverage_finding *x = &h->findings[f];
 			fputs("{\"computer\":", out);
-			export_json_string(out, comp);
+			print_json_string(out, comp);
 			fprintf(out, ",\"finding\":\"%s\",\"subcategory\":", FINDING_KEYS[x->kind]);
 			json_str_or_null(out, x->subcategory >= 0 ? INFO[x->subcategory].name : NULL);
 			fputs(",\"text\":", out);
-			export_json_string(out, x->text);
+			print_json_string(out, x->text);
 			fputs(",\"cost\":", out);
-			export_json_string(out, x->cost);
+			print_json_string(out, x->cost);
 			fputs("}\n", out);
 		}
 	}

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "print.h"
 #include "sanitize.h"
 #include "timefmt.h"
 
@@ -201,65 +202,8 @@ int export_objects(const char *path, enum print_format format, const struct stor
 	return export_commit(f, err, errlen);
 }
 
-/* ---- output helpers -------------------------------------------------- */
-
-void export_json_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	putc('"', out);
-	size_t i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (cp == '"' || cp == '\\') {
-			putc('\\', out);
-			putc((int)cp, out);
-		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)
-			   || cp == 0x2028 || cp == 0x2029) {
-			switch (cp) {
-			case '\n': fputs("\\n", out); break;
-			case '\r': fputs("\\r", out); break;
-			case '\t': fputs("\\t", out); break;
-			default: fprintf(out, "\\u%04x", (unsigned)cp);
-			}
-		} else {
-			fwrite(p + i, 1, n, out);
-		}
-		i += n;
-	}
-	putc('"', out);
-}
-
-void export_csv_field(FILE *out, const char *s, int last)
-{
-	/* A leading = + @ would make a spreadsheet run the cell as a formula. */
-	int guard = s[0] == '=' || s[0] == '+' || s[0] == '@';
-	putc('"', out);
-	if (guard)
-		putc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			putc('"', out);
-		putc(*p, out);
-	}
-	putc('"', out);
-	putc(last ? '\n' : ',', out);
-}
-
 /* ---- object activity ------------------------------------------------- */
 
-static void text_put(FILE *out, const char *s)
-{
-	char buf[8192];
-	sanitize_text(s, strlen(s), buf, sizeof buf, NULL);
-	fputs(buf, out);
-}
 
 /* A growing text buffer for joined lists (CSV cells). */
 struct joined {
@@ -297,7 +241,7 @@ static void json_verdicts(FILE *out, const char *key, uint32_t bits)
 			continue;
 		if (n++)
 			putc(',', out);
-		export_json_string(out, objects_verdict_key(1u << i));
+		print_json_string(out, objects_verdict_key(1u << i));
 	}
 	putc(']', out);
 }
@@ -325,7 +269,7 @@ static void json_set(FILE *out, const char *key, const struct store *st, const s
 			continue;
 		if (n++)
 			putc(',', out);
-		export_json_string(out, member_text(st, s, i, users, buf, sizeof buf));
+		print_json_string(out, member_text(st, s, i, users, buf, sizeof buf));
 	}
 	putc(']', out);
 }
@@ -337,7 +281,7 @@ static void json_name_or_null(FILE *out, const char *key, const struct object_in
 	if (o == OBJECT_NONE)
 		fputs("null", out);
 	else
-		export_json_string(out, objects_name(idx, &idx->objects[o]));
+		print_json_string(out, objects_name(idx, &idx->objects[o]));
 }
 
 static void print_object_jsonl(FILE *out, const struct store *st, const struct object_index *idx,
@@ -345,17 +289,17 @@ static void print_object_jsonl(FILE *out, const struct store *st, const struct o
 {
 	char t[64];
 	fputs("{\"computer\":", out);
-	export_json_string(out, strpool_get(&st->pool, o->computer));
+	print_json_string(out, strpool_get(&st->pool, o->computer));
 	fputs(",\"object_type\":", out);
-	export_json_string(out, strpool_get(&st->pool, o->type));
+	print_json_string(out, strpool_get(&st->pool, o->type));
 	fputs(",\"object_name\":", out);
-	export_json_string(out, objects_name(idx, o));
+	print_json_string(out, objects_name(idx, o));
 	timefmt_iso(o->first_time, t, sizeof t);
 	fputs(",\"first_time\":", out);
-	export_json_string(out, t);
+	print_json_string(out, t);
 	timefmt_iso(o->last_time, t, sizeof t);
 	fputs(",\"last_time\":", out);
-	export_json_string(out, t);
+	print_json_string(out, t);
 	fprintf(out, ",\"events\":%" PRIu32 ",\"failed_events\":%" PRIu32, o->nevents, o->nfailed);
 	json_verdicts(out, "verdicts", objects_done(idx, o));
 	json_verdicts(out, "could_have", objects_could(idx, o));
@@ -378,9 +322,9 @@ static void print_object_jsonl(FILE *out, const struct store *st, const struct o
 		const struct event *ev = store_event(st, o->sd_events[i]);
 		fprintf(out, "%s{\"record\":%" PRIu64 ",\"event_id\":%u,\"old_sd\":", i ? "," : "",
 			ev->record, ev->event_id);
-		export_json_string(out, store_str(st, ev, ES_OLD_SD));
+		print_json_string(out, store_str(st, ev, ES_OLD_SD));
 		fputs(",\"new_sd\":", out);
-		export_json_string(out, store_str(st, ev, ES_NEW_SD));
+		print_json_string(out, store_str(st, ev, ES_NEW_SD));
 		putc('}', out);
 	}
 	fputs("],\"records\":[", out);
@@ -402,7 +346,7 @@ static void csv_set(FILE *out, const struct store *st, const struct object_set *
 	for (size_t i = 0; i < s->count; i++)
 		if (!only || (s->items[i].outcomes & only))
 			joined_add(&j, ";", member_text(st, s, i, users, buf, sizeof buf));
-	export_csv_field(out, joined_text(&j), 0);
+	print_csv_field(out, joined_text(&j), 0);
 	free(j.buf);
 }
 
@@ -410,31 +354,31 @@ static void print_object_csv(FILE *out, const struct store *st, const struct obj
 			     const struct object *o)
 {
 	char t[64], v[512], num[32];
-	export_csv_field(out, strpool_get(&st->pool, o->computer), 0);
-	export_csv_field(out, strpool_get(&st->pool, o->type), 0);
-	export_csv_field(out, objects_name(idx, o), 0);
+	print_csv_field(out, strpool_get(&st->pool, o->computer), 0);
+	print_csv_field(out, strpool_get(&st->pool, o->type), 0);
+	print_csv_field(out, objects_name(idx, o), 0);
 	timefmt_iso(o->first_time, t, sizeof t);
-	export_csv_field(out, t, 0);
+	print_csv_field(out, t, 0);
 	timefmt_iso(o->last_time, t, sizeof t);
-	export_csv_field(out, t, 0);
+	print_csv_field(out, t, 0);
 	snprintf(num, sizeof num, "%" PRIu32, o->nevents);
-	export_csv_field(out, num, 0);
+	print_csv_field(out, num, 0);
 	snprintf(num, sizeof num, "%" PRIu32, o->nfailed);
-	export_csv_field(out, num, 0);
+	print_csv_field(out, num, 0);
 	objects_verdicts_text(objects_done(idx, o), 1, v, sizeof v);
-	export_csv_field(out, v, 0);
+	print_csv_field(out, v, 0);
 	objects_verdicts_text(objects_could(idx, o), 1, v, sizeof v);
-	export_csv_field(out, v, 0);
+	print_csv_field(out, v, 0);
 	objects_verdicts_text(o->failed, 1, v, sizeof v);
-	export_csv_field(out, v, 0);
+	print_csv_field(out, v, 0);
 	csv_set(out, st, &o->users, 1, 0);
 	csv_set(out, st, &o->users, 1, OBJECT_SEEN_FAILURE);
 	csv_set(out, st, &o->processes, 0, 0);
 	csv_set(out, st, &o->addresses, 0, 0);
 	uint32_t r = objects_rename_target(idx, o);
-	export_csv_field(out, r == OBJECT_NONE ? "" : objects_name(idx, &idx->objects[r]), 0);
+	print_csv_field(out, r == OBJECT_NONE ? "" : objects_name(idx, &idx->objects[r]), 0);
 	r = objects_rename_source(idx, o);
-	export_csv_field(out, r == OBJECT_NONE ? "" : objects_name(idx, &idx->objects[r]), 0);
+	print_csv_field(out, r == OBJECT_NONE ? "" : objects_name(idx, &idx->objects[r]), 0);
 	struct joined j = {0};
 	for (uint32_t i = 0; i < o->nsd; i++) {
 		const struct event *ev = store_event(st, o->sd_events[i]);
@@ -445,14 +389,14 @@ static void print_object_csv(FILE *out, const struct store *st, const struct obj
 		joined_add(&j, "", " -> ");
 		joined_add(&j, "", store_str(st, ev, ES_NEW_SD));
 	}
-	export_csv_field(out, joined_text(&j), 0);
+	print_csv_field(out, joined_text(&j), 0);
 	free(j.buf);
 	j = (struct joined){0};
 	for (uint32_t i = 0; i < o->nevents; i++) {
 		snprintf(num, sizeof num, "%" PRIu64, store_event(st, o->events[i])->record);
 		joined_add(&j, ";", num);
 	}
-	export_csv_field(out, joined_text(&j), 1);
+	print_csv_field(out, joined_text(&j), 1);
 	free(j.buf);
 }
 
@@ -466,7 +410,7 @@ static void text_set(FILE *out, const char *label, const struct store *st,
 	for (size_t i = 0; i < s->count; i++) {
 		if (i)
 			fputs(", ", out);
-		text_put(out, member_text(st, s, i, users, buf, sizeof buf));
+		print_safe_text(out, member_text(st, s, i, users, buf, sizeof buf));
 		if (s->items[i].outcomes == OBJECT_SEEN_FAILURE)
 			fputs(" (failed only)", out);
 	}
@@ -480,11 +424,11 @@ static void print_object_text(FILE *out, const struct store *st, const struct ob
 	char t1[64], t2[64], v[512];
 	timefmt_iso(o->last_time, t2, sizeof t2);
 	fprintf(out, "%s  ", t2[0] ? t2 : "-");
-	text_put(out, strpool_get(&st->pool, o->computer));
+	print_safe_text(out, strpool_get(&st->pool, o->computer));
 	fputs("  ", out);
-	text_put(out, o->type ? strpool_get(&st->pool, o->type) : "-");
+	print_safe_text(out, o->type ? strpool_get(&st->pool, o->type) : "-");
 	fputs("  ", out);
-	text_put(out, objects_name(idx, o));
+	print_safe_text(out, objects_name(idx, o));
 	putc('\n', out);
 
 	uint32_t done = objects_done(idx, o), could = objects_could(idx, o);
@@ -493,12 +437,12 @@ static void print_object_text(FILE *out, const struct store *st, const struct ob
 	uint32_t to = objects_rename_target(idx, o), from = objects_rename_source(idx, o);
 	if (to != OBJECT_NONE) {
 		fputs(" (to ", out);
-		text_put(out, objects_name(idx, &idx->objects[to]));
+		print_safe_text(out, objects_name(idx, &idx->objects[to]));
 		fputs("?)", out);
 	}
 	if (from != OBJECT_NONE) {
 		fputs("; renamed/moved from ", out);
-		text_put(out, objects_name(idx, &idx->objects[from]));
+		print_safe_text(out, objects_name(idx, &idx->objects[from]));
 		fputs("?", out);
 	}
 	if (could) {
@@ -521,9 +465,9 @@ static void print_object_text(FILE *out, const struct store *st, const struct ob
 	for (uint32_t i = 0; i < o->nsd; i++) {
 		const struct event *ev = store_event(st, o->sd_events[i]);
 		fprintf(out, "    %u #%" PRIu64 " old: ", ev->event_id, ev->record);
-		text_put(out, store_str(st, ev, ES_OLD_SD));
+		print_safe_text(out, store_str(st, ev, ES_OLD_SD));
 		fputs("\n             new: ", out);
-		text_put(out, store_str(st, ev, ES_NEW_SD));
+		print_safe_text(out, store_str(st, ev, ES_NEW_SD));
 		putc('\n', out);
 	}
 }

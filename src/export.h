@@ -68,10 +68,4 @@ int export_objects(const char *path, enum print_format format, const struct stor
 int objects_print(FILE *out, enum print_format format, const struct store *st,
 		  struct object_index *idx);
 
-/* Output helpers shared with coverage.c: a JSON string (invalid UTF-8 as
- * U+FFFD, controls escaped), and a quoted CSV field guarded against
- * spreadsheet formulas, followed by ',' or (last) '\n'. */
-void export_json_string(FILE *out, const char *s);
-void export_csv_field(FILE *out, const char *s, int last);
-
 #endif

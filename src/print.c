@@ -22,7 +22,7 @@ int print_format_parse(const char *name)
 
 /* ---- JSON ---------------------------------------------------------- */
 
-static void json_string(FILE *out, const char *s)
+void print_json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
@@ -60,7 +60,7 @@ static void json_key(FILE *out, const char *key, int *first)
 	if (!*first)
 		putc(',', out);
 	*first = 0;
-	json_string(out, key);
+	print_json_string(out, key);
 	putc(':', out);
 }
 
@@ -68,7 +68,7 @@ static void json_str_or_null(FILE *out, const char *key, const char *value, int 
 {
 	json_key(out, key, first);
 	if (value && *value)
-		json_string(out, value);
+		print_json_string(out, value);
 	else
 		fputs("null", out);
 }
@@ -107,7 +107,7 @@ static void rights_emit(void *ctx, const struct access_right *r)
 	if (ro->out) {
 		if (ro->n)
 			putc(',', ro->out);
-		json_string(ro->out, name);
+		print_json_string(ro->out, name);
 	} else if (ro->buf) {
 		int w = snprintf(ro->buf + ro->len, ro->cap - ro->len, "%s%s", ro->n ? ro->sep : "", name);
 		if (w > 0)
@@ -180,6 +180,12 @@ static void print_jsonl(FILE *out, const struct store *st, uint32_t index)
 	}
 	json_ref(out, "open_record", st, ev->open_ref, &first);
 	json_ref(out, "close_record", st, ev->close_ref, &first);
+	if (ev->flags & EVENT_NOT_DECODABLE) {
+		json_key(out, "raw_offset", &first);
+		fprintf(out, "%" PRIu64, ev->raw_offset);
+		json_key(out, "raw_size", &first);
+		fprintf(out, "%u", ev->raw_size);
+	}
 	json_key(out, "decodable", &first);
 	fputs(ev->flags & (EVENT_NOT_DECODABLE | EVENT_UNPARSED) ? "false" : "true", out);
 	if (ev->flags & EVENT_UNPARSED)
@@ -189,7 +195,7 @@ static void print_jsonl(FILE *out, const struct store *st, uint32_t index)
 
 /* ---- CSV ----------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s, int last)
+void print_csv_field(FILE *out, const char *s, int last)
 {
 	/* A leading = + @ would make a spreadsheet run the cell as a formula. */
 	int guard = s[0] == '=' || s[0] == '+' || s[0] == '@';
@@ -213,47 +219,47 @@ static void print_csv(FILE *out, const struct store *st, uint32_t index)
 {
 	const struct event *ev = store_event(st, index);
 	char tbuf[64], name[4096], num[32], rights[2048];
-	csv_field(out, st->sources[ev->source], 0);
+	print_csv_field(out, st->sources[ev->source], 0);
 	snprintf(num, sizeof num, "%" PRIu64, ev->record);
-	csv_field(out, num, 0);
+	print_csv_field(out, num, 0);
 	timefmt_iso(ev->time, tbuf, sizeof tbuf);
-	csv_field(out, tbuf, 0);
-	csv_field(out, store_str(st, ev, ES_COMPUTER), 0);
+	print_csv_field(out, tbuf, 0);
+	print_csv_field(out, store_str(st, ev, ES_COMPUTER), 0);
 	snprintf(num, sizeof num, "%u", ev->event_id);
-	csv_field(out, num, 0);
+	print_csv_field(out, num, 0);
 	const char *oc = outcome_name(ev->outcome);
-	csv_field(out, oc ? oc : "", 0);
-	csv_field(out, store_str(st, ev, ES_USER), 0);
-	csv_field(out, store_str(st, ev, ES_DOMAIN), 0);
+	print_csv_field(out, oc ? oc : "", 0);
+	print_csv_field(out, store_str(st, ev, ES_USER), 0);
+	print_csv_field(out, store_str(st, ev, ES_DOMAIN), 0);
 	snprintf(num, sizeof num, "0x%" PRIx64, ev->logon_id);
-	csv_field(out, ev->flags & EVENT_HAS_LOGON ? num : "", 0);
-	csv_field(out, store_str(st, ev, ES_OBJECT_TYPE), 0);
-	csv_field(out, store_str(st, ev, ES_OBJECT_NAME), 0);
-	csv_field(out, store_resolved_name(st, index, NULL, name, sizeof name), 0);
+	print_csv_field(out, ev->flags & EVENT_HAS_LOGON ? num : "", 0);
+	print_csv_field(out, store_str(st, ev, ES_OBJECT_TYPE), 0);
+	print_csv_field(out, store_str(st, ev, ES_OBJECT_NAME), 0);
+	print_csv_field(out, store_resolved_name(st, index, NULL, name, sizeof name), 0);
 	snprintf(num, sizeof num, "0x%" PRIx64, ev->handle_id);
-	csv_field(out, ev->flags & EVENT_HAS_HANDLE ? num : "", 0);
+	print_csv_field(out, ev->flags & EVENT_HAS_HANDLE ? num : "", 0);
 	snprintf(num, sizeof num, "0x%x", ev->process_id);
-	csv_field(out, ev->flags & EVENT_HAS_PROCESS ? num : "", 0);
-	csv_field(out, store_str(st, ev, ES_PROCESS_NAME), 0);
+	print_csv_field(out, ev->flags & EVENT_HAS_PROCESS ? num : "", 0);
+	print_csv_field(out, store_str(st, ev, ES_PROCESS_NAME), 0);
 	snprintf(num, sizeof num, "0x%x", ev->access_mask);
-	csv_field(out, ev->flags & EVENT_HAS_MASK ? num : "", 0);
+	print_csv_field(out, ev->flags & EVENT_HAS_MASK ? num : "", 0);
 	rights[0] = '\0';
 	struct rights_out ro = {.buf = rights, .cap = sizeof rights, .sep = ";"};
 	event_rights(st, ev, &ro);
-	csv_field(out, rights, 0);
+	print_csv_field(out, rights, 0);
 	num[0] = '\0';
 	if (ev->open_ref != EVENT_NONE)
 		snprintf(num, sizeof num, "%" PRIu64, store_event(st, ev->open_ref)->record);
-	csv_field(out, num, 0);
+	print_csv_field(out, num, 0);
 	num[0] = '\0';
 	if (ev->close_ref != EVENT_NONE)
 		snprintf(num, sizeof num, "%" PRIu64, store_event(st, ev->close_ref)->record);
-	csv_field(out, num, 1);
+	print_csv_field(out, num, 1);
 }
 
 /* ---- text ---------------------------------------------------------- */
 
-static void text_put(FILE *out, const char *s)
+void print_safe_text(FILE *out, const char *s)
 {
 	char buf[8192];
 	sanitize_text(s, strlen(s), buf, sizeof buf, NULL);
@@ -272,7 +278,7 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 	fprintf(out, "%-7s ", oc ? oc : "-");
 	if (ev->flags & EVENT_UNPARSED) {
 		fputs("(unparsed) ", out);
-		text_put(out, store_str(st, ev, ES_RAW));
+		print_safe_text(out, store_str(st, ev, ES_RAW));
 		putc('\n', out);
 		return;
 	}
@@ -284,31 +290,31 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 		return;
 	}
 	if (!event_is_object_access(ev->event_id) && ev->str[ES_PROVIDER]) {
-		text_put(out, store_str(st, ev, ES_PROVIDER));
+		print_safe_text(out, store_str(st, ev, ES_PROVIDER));
 		putc(' ', out);
 	}
 	if (ev->str[ES_DOMAIN]) {
-		text_put(out, store_str(st, ev, ES_DOMAIN));
+		print_safe_text(out, store_str(st, ev, ES_DOMAIN));
 		putc('\\', out);
 	}
-	text_put(out, ev->str[ES_USER] ? store_str(st, ev, ES_USER) : "-");
+	print_safe_text(out, ev->str[ES_USER] ? store_str(st, ev, ES_USER) : "-");
 	putc(' ', out);
 	if (ev->str[ES_OBJECT_TYPE]) {
-		text_put(out, store_str(st, ev, ES_OBJECT_TYPE));
+		print_safe_text(out, store_str(st, ev, ES_OBJECT_TYPE));
 		putc(' ', out);
 	}
 	const char *resolved = store_resolved_name(st, index, &from_open, name, sizeof name);
 	if (*resolved) {
 		if (from_open)
 			putc('^', out);
-		text_put(out, resolved);
+		print_safe_text(out, resolved);
 		putc(' ', out);
 	}
 	rights[0] = '\0';
 	struct rights_out ro = {.buf = rights, .cap = sizeof rights, .sep = ",", .short_names = 1};
 	event_rights(st, ev, &ro);
 	if (rights[0]) {
-		text_put(out, rights);
+		print_safe_text(out, rights);
 		putc(' ', out);
 	}
 	if (ev->flags & EVENT_HAS_HANDLE)
@@ -316,7 +322,7 @@ static void print_text(FILE *out, const struct store *st, uint32_t index)
 	if (ev->flags & EVENT_HAS_PROCESS)
 		fprintf(out, "pid 0x%x ", ev->process_id);
 	if (ev->str[ES_PROCESS_NAME]) {
-		text_put(out, store_str(st, ev, ES_PROCESS_NAME));
+		print_safe_text(out, store_str(st, ev, ES_PROCESS_NAME));
 		putc(' ', out);
 	}
 	if (ev->life != EVENT_NONE) {

@@ -34,4 +34,11 @@ int print_format_parse(const char *name);
  * reader of a pipe went away: errno says). */
 int print_event(struct printer *p, const struct store *st, uint32_t index);
 
+/* The pieces, for other writers (export, coverage): a JSON string (valid
+ * UTF-8, controls escaped), a CSV cell (quoted, formula-guarded, followed by
+ * ',' or a newline when last), and terminal-safe text (sanitize.h). */
+void print_json_string(FILE *out, const char *s);
+void print_csv_field(FILE *out, const char *s, int last);
+void print_safe_text(FILE *out, const char *s);
+
 #endif

@@ -5,7 +5,9 @@
  * scroll and tests can read them. */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "access.h"
@@ -37,6 +39,41 @@ static void add_field(struct lines *ls, const char *label, const char *value)
 {
 	if (value && *value)
 		add(ls, "%-9s %s", label, value);
+}
+
+/* The record's bytes, read again from its file: offset, hex, ASCII. */
+static void add_hexdump(struct lines *ls, const char *path, uint64_t offset, uint32_t size)
+{
+	unsigned char buf[4096];
+	size_t want = size < sizeof buf ? size : sizeof buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		add(ls, "(cannot open %s to show the bytes)", path);
+		return;
+	}
+	ssize_t got = pread(fd, buf, want, (off_t)offset);
+	close(fd);
+	if (got <= 0) {
+		add(ls, "(cannot read the bytes: the file changed?)");
+		return;
+	}
+	for (ssize_t i = 0; i < got; i += 16) {
+		char hex[64], text[20];
+		size_t h = 0;
+		int t = 0;
+		for (ssize_t j = i; j < i + 16; j++) {
+			if (j < got) {
+				h += (size_t)snprintf(hex + h, sizeof hex - h, "%02x ", buf[j]);
+				text[t++] = buf[j] >= 0x20 && buf[j] < 0x7f ? (char)buf[j] : '.';
+			} else {
+				h += (size_t)snprintf(hex + h, sizeof hex - h, "   ");
+			}
+		}
+		text[t] = '\0';
+		add(ls, "  %04zx  %s |%s|", (size_t)i, hex, text);
+	}
+	if ((size_t)got < size)
+		add(ls, "  ... %u bytes in all", size);
 }
 
 /* "after 2.3 s" between two FILETIMEs. */
@@ -110,8 +147,9 @@ int tui_detail_lines(struct tui *t, uint32_t index, char lines[][512], int max)
 	}
 	if (ev->flags & EVENT_NOT_DECODABLE) {
 		add(&ls, "Not decodable: libevtx could not parse this record.");
-		add(&ls, "Raw      %u bytes at offset %" PRIu64 " of %s", ev->raw_size, ev->raw_offset,
-		    st->sources[ev->source]);
+		add(&ls, "Raw      %u bytes at offset %" PRIu64 " of %s (Tab, then j/k scroll)", ev->raw_size,
+		    ev->raw_offset, st->sources[ev->source]);
+		add_hexdump(&ls, st->sources[ev->source], ev->raw_offset, ev->raw_size);
 		return ls.n;
 	}
 	snprintf(a, sizeof a, "%s%s%s", store_str(st, ev, ES_DOMAIN), ev->str[ES_DOMAIN] ? "\\" : "",
@@ -162,7 +200,7 @@ int tui_detail_lines(struct tui *t, uint32_t index, char lines[][512], int max)
 
 void tui_detail_draw(struct tui *t)
 {
-	static char lines[96][512];
+	static char lines[320][512];
 	if (!t->lay.detail_rows)
 		return;
 	int y = t->lay.detail_top;
@@ -171,7 +209,7 @@ void tui_detail_draw(struct tui *t)
 	attrset(A_NORMAL);
 	if (!t->view->nrows)
 		return;
-	int n = tui_detail_lines(t, tui_selected(t), lines, 96);
+	int n = tui_detail_lines(t, tui_selected(t), lines, 320);
 	if (t->detail_scroll > n - 1)
 		t->detail_scroll = n > 0 ? n - 1 : 0;
 	for (int r = 0; r < t->lay.detail_rows - 1; r++) {
