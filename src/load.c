@@ -46,6 +46,7 @@ struct load_sink {
 	int oom;
 	const struct load_options *opt;
 	pthread_mutex_t *lock;
+	volatile int *cancel;
 };
 
 static int load_record(void *ctx, const struct record *rec)
@@ -57,7 +58,7 @@ static int load_record(void *ctx, const struct record *rec)
 	store_append(ls->st, rec, ls->source, &ls->oom);
 	if (lock)
 		pthread_mutex_unlock(lock);
-	return ls->oom;
+	return ls->oom || (ls->cancel && *ls->cancel);
 }
 
 static void load_diag(void *ctx, const char *message)
@@ -89,7 +90,7 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	struct load_sink ls = {st, (uint16_t)source, 0, opt, lock};
+	struct load_sink ls = {st, (uint16_t)source, 0, opt, lock, sync ? sync->cancel : NULL};
 	struct record_sink sink = {load_record, load_diag, &ls};
 	int rc;
 	if (kind == INPUT_EVTX) {

@@ -28,6 +28,7 @@ struct load_options {
 struct load_sync {
 	pthread_mutex_t *lock;  /* taken around each store append */
 	int newest_first;       /* EVTX: deliver the newest chunks first */
+	volatile int *cancel;   /* set non-zero to stop reading early, or NULL */
 };
 
 /* The kind of path's content; INPUT_UNKNOWN with err set when it cannot be

@@ -19,10 +19,10 @@ void loader_unlock(struct loader *l)
 static void *loader_main(void *arg)
 {
 	struct loader *l = arg;
-	for (size_t i = 0; i < l->nfiles; i++) {
+	for (size_t i = 0; i < l->nfiles && !l->cancel; i++) {
 		l->current = i;
 		char err[1024];
-		struct load_sync sync = {&l->lock, l->newest_first};
+		struct load_sync sync = {&l->lock, l->newest_first, &l->cancel};
 		if (load_file_sync(l->st, l->files[i], &l->opt, &sync, err, sizeof err) < 0) {
 			loader_lock(l);
 			if (!l->failed)
@@ -32,7 +32,7 @@ static void *loader_main(void *arg)
 		}
 	}
 	loader_lock(l);
-	if (correlate_all(l->st) < 0 && !l->failed) {
+	if (!l->cancel && correlate_all(l->st) < 0 && !l->failed) {
 		snprintf(l->error, sizeof l->error, "out of memory while linking events");
 		l->failed = 1;
 	}
@@ -55,6 +55,12 @@ int loader_start(struct loader *l, struct store *st, char **files, size_t nfiles
 		return -1;
 	l->started = 1;
 	return 0;
+}
+
+void loader_cancel(struct loader *l)
+{
+	l->cancel = 1;
+	loader_join(l);
 }
 
 void loader_join(struct loader *l)

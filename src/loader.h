@@ -23,6 +23,7 @@ struct loader {
 	pthread_mutex_t lock;
 	int started;
 	volatile int done;         /* set (under lock) when all is read and linked */
+	volatile int cancel;       /* set to stop reading (the user quit) */
 	volatile size_t current;   /* file being read */
 	int newest_first;
 	int failed;                /* a file could not be read */
@@ -36,6 +37,9 @@ int loader_start(struct loader *l, struct store *st, char **files, size_t nfiles
 
 void loader_lock(struct loader *l);
 void loader_unlock(struct loader *l);
+
+/* Stop reading as soon as possible and wait for the thread to end. */
+void loader_cancel(struct loader *l);
 
 /* Wait for the loading thread to end. */
 void loader_join(struct loader *l);

@@ -2,6 +2,7 @@
  * headless printer or the terminal viewer; with --print --follow, the
  * printer that streams new events as the files grow (run_follow_print). */
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "filter.h"
 #include "follow.h"
 #include "load.h"
+#include "loader.h"
 #include "options.h"
 #include "print.h"
 #include "store.h"
@@ -78,24 +80,178 @@ static int run_print(const struct options *o, struct store *st, struct filter **
 	return rc;
 }
 
-/* The terminal viewer.  The filters move into the view (it frees them).
- * OAVIEW_SCRIPT names a key script for the screen tests. */
-static int run_viewer(struct options *o, struct store *st, struct filter **filters)
+/* ---- the viewer --------------------------------------------------------
+ * Without --follow the files are read by a background thread (loader.c)
+ * while the viewer already answers keys; with --follow their present
+ * content is read first and then every new event is appended, correlated
+ * and shown as it arrives.  Warnings go to a counter the status bar shows
+ * (stderr would scribble over the screen). */
+
+struct viewer {
+	const struct options *o;
+	struct store st;
+	struct loader loader;
+	int loading;                 /* the loader thread runs */
+	struct follow *follow;
+	struct correlator *corr;
+	pthread_mutex_t warn_lock;
+	size_t warnings;
+	char last_warning[512];
+};
+
+static void viewer_warn(void *ctx, const char *message)
 {
+	struct viewer *vw = ctx;
+	pthread_mutex_lock(&vw->warn_lock);
+	vw->warnings++;
+	snprintf(vw->last_warning, sizeof vw->last_warning, "%s", message);
+	pthread_mutex_unlock(&vw->warn_lock);
+}
+
+static const char *viewer_last_problem(void *ctx, size_t *count)
+{
+	struct viewer *vw = ctx;
+	/* called by the viewer's thread while the loader may add one: the
+	 * copy in last_warning is only ever replaced whole under the lock */
+	pthread_mutex_lock(&vw->warn_lock);
+	*count = vw->warnings;
+	pthread_mutex_unlock(&vw->warn_lock);
+	return vw->last_warning;
+}
+
+static int viewer_loading(void *ctx)
+{
+	struct viewer *vw = ctx;
+	return vw->loading && !vw->loader.done;
+}
+
+static void viewer_lock(void *ctx)
+{
+	struct viewer *vw = ctx;
+	if (vw->loading)
+		loader_lock(&vw->loader);
+}
+
+static void viewer_unlock(void *ctx)
+{
+	struct viewer *vw = ctx;
+	if (vw->loading)
+		loader_unlock(&vw->loader);
+}
+
+static int viewer_follow_record(void *ctx, uint16_t source, const struct record *rec)
+{
+	struct viewer *vw = ctx;
+	int oom = 0;
+	uint32_t index = store_append(&vw->st, rec, source, &oom);
+	if (oom)
+		return 1;
+	if (index != EVENT_NONE && correlate_event(vw->corr, &vw->st, index) < 0)
+		return 1;
+	return 0;
+}
+
+static void viewer_follow_diag(void *ctx, uint16_t source, const char *message)
+{
+	(void)source;
+	viewer_warn(ctx, message);
+}
+
+static int viewer_poll(void *ctx, int timeout_ms)
+{
+	struct viewer *vw = ctx;
+	return follow_poll(vw->follow, timeout_ms);
+}
+
+static const char *viewer_source_status(void *ctx, uint16_t source)
+{
+	struct viewer *vw = ctx;
+	return vw->follow ? follow_status(vw->follow, source) : NULL;
+}
+
+static int run_viewer(struct options *o, struct filter **filters)
+{
+	char err[1024];
+	/* A file that cannot be read is a one-line error before the screen is
+	 * taken over, as in --print mode. */
+	for (size_t i = 0; i < o->nfiles; i++)
+		if (load_detect(o->files[i], err, sizeof err) == INPUT_UNKNOWN) {
+			fprintf(stderr, "oaview: %s\n", err);
+			return 2;
+		}
+	struct viewer *vw = calloc(1, sizeof *vw);
+	if (!vw) {
+		fputs("oaview: out of memory\n", stderr);
+		return 1;
+	}
+	vw->o = o;
+	pthread_mutex_init(&vw->warn_lock, NULL);
+	store_init(&vw->st);
+	vw->st.keep_all = o->keep_all;
+	vw->st.volumes = &o->volumes;
+	int status = 0;
+	struct load_options lo = {o->threads, viewer_warn, vw};
+	if (o->follow) {
+		vw->corr = correlator_new();
+		struct follow_sink sink = {viewer_follow_record, viewer_follow_diag, vw};
+		vw->follow = vw->corr ? follow_new(&sink, o->keep_all, o->threads) : NULL;
+		if (!vw->follow) {
+			fputs("oaview: out of memory\n", stderr);
+			status = 1;
+			goto out;
+		}
+		for (size_t i = 0; i < o->nfiles; i++) {
+			int source = store_add_source(&vw->st, o->files[i]);
+			if (source < 0 || follow_add(vw->follow, o->files[i], (uint16_t)source, err, sizeof err) < 0) {
+				fprintf(stderr, "oaview: %s\n", source < 0 ? "out of memory" : err);
+				status = 2;
+				goto out;
+			}
+		}
+	} else {
+		if (loader_start(&vw->loader, &vw->st, o->files, o->nfiles, &lo, 1) < 0) {
+			fputs("oaview: cannot start the loading thread\n", stderr);
+			status = 1;
+			goto out;
+		}
+		vw->loading = 1;
+	}
 	struct view v;
-	view_init(&v, st);
+	view_init(&v, &vw->st);
 	for (size_t i = 0; i < o->nfilters; i++) {
 		view_push_filter(&v, filters[i], 0);
 		filters[i] = NULL;
 	}
 	struct tui_args ta = {
-		.st = st,
+		.st = &vw->st,
 		.view = &v,
+		.follow = vw->follow,
 		.script_path = getenv("OAVIEW_SCRIPT"),
-		.color = 1,
+		.color = o->color,
+		.poll_follow = vw->follow ? viewer_poll : NULL,
+		.poll_ctx = vw,
+		.source_status = viewer_source_status,
+		.loading = viewer_loading,
+		.lock = viewer_lock,
+		.unlock = viewer_unlock,
+		.load_ctx = vw,
+		.last_problem = viewer_last_problem,
 	};
-	int status = tui_run(&ta);
+	status = tui_run(&ta);
+	if (vw->loading) {
+		loader_cancel(&vw->loader);
+		if (vw->loader.failed && status == 0) {
+			fprintf(stderr, "oaview: %s\n", vw->loader.error);
+			status = 2;
+		}
+	}
 	view_free(&v);
+out:
+	follow_free(vw->follow);
+	correlator_free(vw->corr);
+	store_free(&vw->st);
+	pthread_mutex_destroy(&vw->warn_lock);
+	free(vw);
 	return status;
 }
 
@@ -327,13 +483,12 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (o.follow) {
-		if (o.print) {
-			status = run_follow_print(&o, filters);
-		} else {
-			fputs("oaview: --follow works with --print only in this build\n", stderr);
-			status = 2;
-		}
+	if (o.follow && o.print) {
+		status = run_follow_print(&o, filters);
+		goto out;
+	}
+	if (!o.print) {
+		status = run_viewer(&o, filters);
 		goto out;
 	}
 
@@ -354,11 +509,7 @@ int main(int argc, char **argv)
 		status = 1;
 		goto out_store;
 	}
-	if (o.print) {
-		status = run_print(&o, &st, filters);
-	} else {
-		status = run_viewer(&o, &st, filters);
-	}
+	status = run_print(&o, &st, filters);
 out_store:
 	store_free(&st);
 out:

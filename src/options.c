@@ -15,8 +15,9 @@ static const char USAGE[] =
 	"View Windows object-access audit events (EVTX, EVT).\n"
 	"\n"
 	"  -p, --print              print events instead of opening the viewer\n"
-	"  -F, --follow             with --print: print new events as the files grow\n"
-	"                           (tail -F for text logs; live EVTX and EVT logs)\n"
+	"  -F, --follow             keep reading the files as they grow: the viewer\n"
+	"                           shows new events live; with --print, each new\n"
+	"                           event is printed as it arrives\n"
 	"  -o, --format FMT         output format for --print: text, jsonl, csv\n"
 	"  -f, --filter EXPR        show only events matching EXPR (repeatable: ANDed)\n"
 	"  -m, --volume-map DEV=DRV map a device to a drive, e.g. HarddiskVolume3=C:\n"
@@ -26,6 +27,7 @@ static const char USAGE[] =
 	"  -c, --config FILE        read settings from FILE\n"
 	"                           (default: $XDG_CONFIG_HOME/oaview/config)\n"
 	"  -q, --quiet              do not report damaged chunks and records\n"
+	"      --no-color           no colour in the viewer (NO_COLOR works too)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
@@ -102,6 +104,15 @@ int options_read_config(struct options *o, const char *path, int must_exist, cha
 			} else {
 				o->format = fmt;
 			}
+		} else if (strcmp(key, "color") == 0 || strcmp(key, "colour") == 0) {
+			if (strcmp(value, "no") == 0 || strcmp(value, "never") == 0 || strcmp(value, "false") == 0)
+				o->color = 0;
+			else if (strcmp(value, "yes") == 0 || strcmp(value, "auto") == 0 || strcmp(value, "true") == 0)
+				o->color = 1;
+			else {
+				snprintf(err, errlen, "%s:%d: color must be yes or no, not '%s'", path, lineno, value);
+				rc = -1;
+			}
 		} else if (strcmp(key, "all") == 0) {
 			o->keep_all = strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
 		} else {
@@ -140,11 +151,13 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"no-color", no_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char shortopts[] = "pFo:f:m:aj:c:qhV";
 	memset(o, 0, sizeof *o);
 	o->format = PRINT_TEXT;
+	o->color = 1;
 
 	/* The config file comes first so the command line can override it. */
 	int opt;
@@ -202,6 +215,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			break;
 		}
 		case 'c':
+			break;
+		case 'C':
+			o->color = 0;
 			break;
 		case 'q':
 			o->quiet = 1;

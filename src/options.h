@@ -21,6 +21,7 @@ struct options {
 	char **files;
 	size_t nfiles;
 	int follow;                 /* --follow: keep reading as files grow */
+	int color;                  /* 1 = when the terminal has it, 0 = never */
 };
 
 enum options_result {

@@ -68,7 +68,7 @@ check "bad volume map exits 2" test $? -eq 2
 printf 'volume-map = HarddiskVolume2=C:\nfilter = id:4663\n' >"$tmp/config"
 n=$("$OAVIEW" -p -c "$tmp/config" "$LSASS" | grep -c 'C:\\Windows\\System32\\lsass.exe')
 check "config file sets volume map and filter" test "$n" -eq 2
-printf 'colour = red\n' >"$tmp/bad.config"
+printf 'flavour = red\n' >"$tmp/bad.config"
 "$OAVIEW" -p -c "$tmp/bad.config" "$LSASS" >/dev/null 2>"$tmp/err"
 check "bad config exits 2" test $? -eq 2
 check "bad config message names file and line" grep -q 'bad.config:1: unknown setting' "$tmp/err"

@@ -75,6 +75,34 @@ $T send-keys -t oa q
 expect 'OAVIEW-EXITED-0' "q quits with status 0"
 expect 'TTY-SANE' "the terminal is back in canonical mode with echo"
 
+# Following live: events appended to the log show up on screen by themselves.
+live=$(mktemp) || exit 99
+src="$DATA/text/nxlog-json-logstash_mordor-empire_persistence_registry_modification_run_keys_standard_user-4660.jsonl"
+head -n 4 "$src" >"$live"
+$T new-session -d -s live -x 80 -y 24 "LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' -F '$live'; sleep 30"
+i=0
+while [ $i -lt 50 ]; do
+	screen=$($T capture-pane -p -t live)
+	printf '%s\n' "$screen" | grep -q 'FOLLOW  4/4' && break
+	sleep 0.1
+	i=$((i + 1))
+done
+sed -n 5,8p "$src" >>"$live"
+i=0
+while [ $i -lt 50 ]; do
+	screen=$($T capture-pane -p -t live)
+	printf '%s\n' "$screen" | grep -q 'FOLLOW  8/8' && break
+	sleep 0.1
+	i=$((i + 1))
+done
+if printf '%s\n' "$screen" | grep -q 'FOLLOW  8/8' && printf '%s\n' "$screen" | grep -q '^>07:08:03 4656 open'; then
+	ok "appended events arrive live and the newest is selected"
+else
+	not_ok "appended events arrive live and the newest is selected"
+fi
+$T send-keys -t live q
+rm -f "$live"
+
 # SIGTERM while the viewer runs: the terminal comes back sane.
 $T new-session -d -s sig -x 80 -y 24 \
 	"cd '$DATA' && LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' mdc_ID4688-4663-4656-LSASS_dump_with_LSASSY_process.evtx; echo SIG-EXITED-\$?; stty -a | grep -q ' icanon .* echo ' && echo SIG-TTY-SANE; sleep 30"
