@@ -902,7 +902,7 @@ static int evtx_start(struct followed *s, char *err, size_t errlen)
 		evtx_scan_slot(s, i, size);
 	s->size_read = size;
 	struct record_sink sink = {evtx_first_record, source_diag, s};
-	struct evtx_options eo = {s->f->threads, s->f->keep_all};
+	struct evtx_options eo = {s->f->threads, s->f->keep_all, 0};
 	char why[512];
 	int rc = 0;
 	if (size > EVTX_FILE_HEADER_SIZE) {

@@ -94,7 +94,7 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 	struct record_sink sink = {load_record, load_diag, &ls};
 	int rc;
 	if (kind == INPUT_EVTX) {
-		struct evtx_options eo = {opt ? opt->threads : 0, st->keep_all};
+		struct evtx_options eo = {opt ? opt->threads : 0, st->keep_all, sync ? sync->newest_first : 0};
 		rc = evtx_read_file(path, &eo, &sink, err, errlen);
 	} else if (kind == INPUT_EVT) {
 		rc = evt_read_file(path, st->keep_all, &sink, err, errlen);

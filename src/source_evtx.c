@@ -891,8 +891,19 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 	}
 	uint64_t last_id = 0;
 	int have_last = 0;
-	for (size_t base = 0; status == 0 && base < r.nchunks; base += batch) {
+	/* newest first: batches from the end; ids must stay below every id
+	 * delivered by the (newer) batches before */
+	int backwards = opt && opt->newest_first;
+	uint64_t upper = UINT64_MAX;
+	size_t nbatches = (r.nchunks + batch - 1) / batch;
+	for (size_t b = 0; status == 0 && b < nbatches; b++) {
+		size_t base = backwards ? (nbatches - 1 - b) * batch : b * batch;
 		r.njobs = r.nchunks - base < batch ? r.nchunks - base : batch;
+		if (backwards) {
+			have_last = 0;
+			last_id = 0;
+		}
+		uint64_t batch_min = UINT64_MAX;
 		r.next_job = 0;
 		for (size_t j = 0; j < r.njobs; j++) {
 			evtx_chunk_clear(&r.jobs[j].chunk);
@@ -913,11 +924,13 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 			size_t dup = 0;
 			for (size_t k = 0; status == 0 && k < c->nrecs; k++) {
 				/* A stale copy of a rewritten chunk repeats ids. */
-				if (have_last && c->recs[k].sequence <= last_id) {
+				if ((have_last && c->recs[k].sequence <= last_id) || c->recs[k].sequence >= upper) {
 					dup++;
 					continue;
 				}
 				last_id = c->recs[k].sequence;
+				if (last_id < batch_min)
+					batch_min = last_id;
 				have_last = 1;
 				if (sink->record(sink->ctx, &c->recs[k]))
 					status = 1;
@@ -930,6 +943,8 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 			}
 			evtx_chunk_clear(c);
 		}
+		if (backwards && batch_min < upper)
+			upper = batch_min;
 	}
 	for (size_t j = 0; r.jobs && j < batch; j++)
 		evtx_chunk_clear(&r.jobs[j].chunk);

@@ -20,6 +20,9 @@
 struct evtx_options {
 	int threads;       /* decoding threads; 0 = number of CPUs (max 8) */
 	int keep_all;      /* deliver records that are not object access too */
+	int newest_first;  /* deliver batches of chunks newest first (each batch
+			    * still in record order), so a viewer can show the
+			    * newest events before the whole file is read */
 };
 
 /* Read the whole file.  Returns 0 when the file was read (problems with

@@ -291,6 +291,48 @@ static void test_one_and_two_threads_read_the_same(void **state)
 	store_free(&b);
 }
 
+/* The viewer reads newest chunks first: every record still arrives once,
+ * each batch in record order, and the batches newest to oldest. */
+static int collect_number(void *ctx, const struct record *rec)
+{
+	struct store *st = ctx;
+	int oom = 0;
+	store_append(st, rec, 0, &oom);
+	return oom;
+}
+
+static void test_newest_first_delivers_every_record_once(void **state)
+{
+	(void)state;
+	struct store fwd, back;
+	store_init(&fwd);
+	store_init(&back);
+	fwd.keep_all = back.keep_all = 1;
+	char err[256];
+	struct record_sink s1 = {collect_number, NULL, &fwd}, s2 = {collect_number, NULL, &back};
+	struct evtx_options o1 = {2, 1, 0}, o2 = {2, 1, 1};
+	assert_int_equal(evtx_read_file(PYE, &o1, &s1, err, sizeof err), 0);
+	assert_int_equal(evtx_read_file(PYE, &o2, &s2, err, sizeof err), 0);
+	assert_int_equal(fwd.count, 2261);
+	assert_int_equal(back.count, fwd.count);
+	/* the first record delivered is from the newest batch */
+	assert_true(store_event(&back, 0)->record > store_event(&fwd, 1000)->record);
+	/* same set of records */
+	static uint8_t seen[1 << 16];
+	memset(seen, 0, sizeof seen);
+	uint64_t base = store_event(&fwd, 0)->record;
+	for (size_t i = 0; i < back.count; i++) {
+		uint64_t k = store_event(&back, (uint32_t)i)->record - base;
+		assert_true(k < sizeof seen);
+		assert_int_equal(seen[k], 0);
+		seen[k] = 1;
+	}
+	for (size_t i = 0; i < fwd.count; i++)
+		assert_int_equal(seen[store_event(&fwd, (uint32_t)i)->record - base], 1);
+	store_free(&fwd);
+	store_free(&back);
+}
+
 static void test_volume_map_rewrites_device_paths(void **state)
 {
 	(void)state;
@@ -340,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_wrapped_log_comes_out_in_record_order),
 		cmocka_unit_test(test_truncated_file_reads_what_is_there),
 		cmocka_unit_test(test_one_and_two_threads_read_the_same),
+		cmocka_unit_test(test_newest_first_delivers_every_record_once),
 		cmocka_unit_test(test_volume_map_rewrites_device_paths),
 		cmocka_unit_test(test_file_kind_is_told_by_content),
 	};

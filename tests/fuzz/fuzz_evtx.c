@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	size_t n = 0;
 	struct record_sink sink = {on_record, on_diag, &n};
-	struct evtx_options opt = {1, 1};
+	struct evtx_options opt = {1, 1, 0};
 	evtx_read_file(path, &opt, &sink, err, sizeof err);
 	close(fd);
 	return 0;
