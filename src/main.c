@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "coverage.h"
+#include "export.h"
+#include "objects.h"
 #include "filter.h"
 #include "follow.h"
 #include "load.h"
@@ -77,6 +80,43 @@ static int run_print(const struct options *o, struct store *st, struct filter **
 			fprintf(stderr, "oaview: filter '%s' hit the regex match limit on some events; "
 				"they were treated as not matching\n", filter_text(filters[f]));
 	free(order);
+	return rc;
+}
+
+/* --summary and --coverage: the object activity and the audit-coverage
+ * report of the whole input, printed once. */
+static int run_reports(const struct options *o, struct store *st)
+{
+	int rc = 0;
+	if (o->summary) {
+		struct object_index idx;
+		objects_init(&idx);
+		if (objects_build(&idx, st) < 0) {
+			fputs("oaview: out of memory while gathering objects\n", stderr);
+			rc = 1;
+		} else if (objects_print(stdout, (enum print_format)o->format, st, &idx) < 0 && errno != EPIPE) {
+			fprintf(stderr, "oaview: writing output: %s\n", strerror(errno));
+			rc = 1;
+		}
+		objects_free(&idx);
+	}
+	if (o->coverage && rc == 0) {
+		struct coverage cov;
+		if (coverage_build(&cov, st) < 0) {
+			fputs("oaview: out of memory while building the coverage report\n", stderr);
+			rc = 1;
+		} else {
+			if (coverage_print(stdout, (enum print_format)o->format, &cov, st) < 0 && errno != EPIPE) {
+				fprintf(stderr, "oaview: writing output: %s\n", strerror(errno));
+				rc = 1;
+			}
+			coverage_free(&cov);
+		}
+	}
+	if (fflush(stdout) != 0 && errno != EPIPE && rc == 0) {
+		fprintf(stderr, "oaview: writing output: %s\n", strerror(errno));
+		rc = 1;
+	}
 	return rc;
 }
 
@@ -487,7 +527,7 @@ int main(int argc, char **argv)
 		status = run_follow_print(&o, filters);
 		goto out;
 	}
-	if (!o.print) {
+	if (!o.print && !o.summary && !o.coverage) {
 		status = run_viewer(&o, filters);
 		goto out;
 	}
@@ -507,6 +547,10 @@ int main(int argc, char **argv)
 	if (correlate_all(&st) < 0) {
 		fputs("oaview: out of memory while correlating\n", stderr);
 		status = 1;
+		goto out_store;
+	}
+	if (o.summary || o.coverage) {
+		status = run_reports(&o, &st);
 		goto out_store;
 	}
 	status = run_print(&o, &st, filters);

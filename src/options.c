@@ -19,6 +19,10 @@ static const char USAGE[] =
 	"                           shows new events live; with --print, each new\n"
 	"                           event is printed as it arrives\n"
 	"  -o, --format FMT         output format for --print: text, jsonl, csv\n"
+	"      --summary            print the object activity: who did what to which\n"
+	"                           object, when (text, jsonl or csv)\n"
+	"      --coverage           print which auditing the logs show was on, what is\n"
+	"                           missing and how to turn it on (text or jsonl)\n"
 	"  -f, --filter EXPR        show only events matching EXPR (repeatable: ANDed)\n"
 	"  -m, --volume-map DEV=DRV map a device to a drive, e.g. HarddiskVolume3=C:\n"
 	"                           (repeatable)\n"
@@ -152,6 +156,8 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"no-color", no_argument, NULL, 'C'},
+		{"summary", no_argument, NULL, 'S'},
+		{"coverage", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char shortopts[] = "pFo:f:m:aj:c:qhV";
@@ -218,6 +224,12 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'C':
 			o->color = 0;
+			break;
+		case 'S':
+			o->summary = 1;
+			break;
+		case 'R':
+			o->coverage = 1;
 			break;
 		case 'q':
 			o->quiet = 1;

@@ -22,6 +22,8 @@ struct options {
 	size_t nfiles;
 	int follow;                 /* --follow: keep reading as files grow */
 	int color;                  /* 1 = when the terminal has it, 0 = never */
+	int summary;                /* --summary: print the object activity */
+	int coverage;               /* --coverage: print the audit-coverage report */
 };
 
 enum options_result {

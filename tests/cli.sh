@@ -73,5 +73,16 @@ printf 'flavour = red\n' >"$tmp/bad.config"
 check "bad config exits 2" test $? -eq 2
 check "bad config message names file and line" grep -q 'bad.config:1: unknown setting' "$tmp/err"
 
+# --summary: who did what to which object; --coverage: what auditing was on
+RUNKEYS="$DATA/text/nxlog-json-logstash_mordor-empire_persistence_registry_modification_run_keys_standard_user-4660.jsonl"
+"$OAVIEW" --summary -o jsonl "$RUNKEYS" >"$tmp/summary.jsonl"
+check "--summary lists the 15 deleted registry keys" \
+	test "$(grep -c '"verdicts":\[[^]]*"delete"' "$tmp/summary.jsonl")" -eq 15
+"$OAVIEW" --summary "$LSASS" | grep -A1 'lsass.exe' | grep -q 'done: read'
+check "--summary text: lsass.exe was read" test $? -eq 0
+"$OAVIEW" --coverage "$LSASS" >"$tmp/coverage.txt"
+check "--coverage finds Handle Manipulation evidently off" grep -q 'evidently off  Handle Manipulation' "$tmp/coverage.txt"
+check "--coverage gives the auditpol command" grep -q 'auditpol /set /subcategory:"Handle Manipulation"' "$tmp/coverage.txt"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
