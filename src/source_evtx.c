@@ -26,6 +26,8 @@
 #include <libbfio.h>
 #include <libevtx.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,7 @@ struct evtx_decoder {
 	struct template_names *templates;
 	size_t ntemplates;
 	struct arena names_arena;
+	void *altstack;         /* signal stack for the libevtx guard */
 };
 
 static void chunk_diag(struct evtx_chunk *c, const char *fmt, ...)
@@ -162,6 +165,7 @@ void evtx_decoder_free(struct evtx_decoder *d)
 		free(d->templates[k].names);
 	free(d->templates);
 	arena_free(&d->names_arena);
+	free(d->altstack);
 	free(d);
 }
 
@@ -492,7 +496,9 @@ static uint32_t record_at(const unsigned char *chunk, size_t off, size_t limit)
  * that is not sound, which is reported (the rest of the chunk is lost).
  * Live mode: while records are complete and their ids go up; stopping is
  * normal there (the writer's position), so it is not reported. */
-static struct walked *walk_records(struct evtx_decoder *d, const unsigned char *chunk, size_t limit,
+/* Not inlined: its locals must not live in evtx_decode_chunk's frame,
+ * which a guarded libevtx crash jumps back into. */
+static __attribute__((noinline)) struct walked *walk_records(struct evtx_decoder *d, const unsigned char *chunk, size_t limit,
 				   uint64_t min_sequence, unsigned flags, struct evtx_chunk *out,
 				   size_t *nwalk_out, size_t *nwanted_out)
 {
@@ -566,6 +572,102 @@ static void rebuild_chunk_header(unsigned char *chunk, const struct walked *walk
 	wr32(chunk + 124, chunk_header_crc(chunk));
 }
 
+/* ---- a guard around libevtx -------------------------------------------
+ * libevtx 20181227 can crash (SIGSEGV) on some corrupted BinXML (seen on a
+ * chunk with bad CRCs).  A hostile log must not take the viewer down, so
+ * every call into libevtx for a chunk runs with a per-thread jump buffer:
+ * the signal handler jumps back, that chunk's libevtx objects are
+ * abandoned (leaked: their state is unknown), and the crashing record and
+ * the rest of the chunk are listed as not decodable and named.  Signals
+ * outside a guarded call keep their default action.  Each thread gets an
+ * alternate signal stack, so a stack overflow inside libevtx is caught too. */
+
+static __thread sigjmp_buf *guard_jmp;
+#define GUARD_STACK_SIZE (1 << 16)
+static const int GUARD_SIGNALS[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+#define GUARD_NSIGNALS (sizeof GUARD_SIGNALS / sizeof GUARD_SIGNALS[0])
+/* what was there before us, called for signals outside a guarded call */
+static struct sigaction guard_prev[GUARD_NSIGNALS];
+static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void guard_handler(int sig, siginfo_t *info, void *uctx)
+{
+	if (guard_jmp)
+		siglongjmp(*guard_jmp, sig);
+	for (size_t i = 0; i < GUARD_NSIGNALS; i++) {
+		if (GUARD_SIGNALS[i] != sig)
+			continue;
+		if (guard_prev[i].sa_flags & SA_SIGINFO) {
+			if (guard_prev[i].sa_sigaction) {
+				guard_prev[i].sa_sigaction(sig, info, uctx);
+				return;
+			}
+		} else if (guard_prev[i].sa_handler != SIG_DFL && guard_prev[i].sa_handler != SIG_IGN) {
+			guard_prev[i].sa_handler(sig);
+			return;
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* (Re)install the handler when something (a test harness, a sanitizer)
+ * put its own in place since; theirs is kept and called for signals that
+ * do not come from a guarded call. */
+static void guard_install(void)
+{
+	pthread_mutex_lock(&guard_lock);
+	for (size_t i = 0; i < GUARD_NSIGNALS; i++) {
+		struct sigaction cur;
+		if (sigaction(GUARD_SIGNALS[i], NULL, &cur) != 0)
+			continue;
+		if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == guard_handler)
+			continue;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = guard_handler;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(GUARD_SIGNALS[i], &sa, &guard_prev[i]) != 0)
+			memset(&guard_prev[i], 0, sizeof guard_prev[i]);
+	}
+	pthread_mutex_unlock(&guard_lock);
+}
+
+/* Put the decoder's signal stack in place for this thread, unless the
+ * thread has one already (a sanitizer runtime's); returns 1 when it did,
+ * so guard_leave takes it away again before the decoder can be freed. */
+static int guard_enter(struct evtx_decoder *d)
+{
+	guard_install();
+	stack_t old;
+	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+		return 0;
+	if (!d->altstack)
+		d->altstack = malloc(GUARD_STACK_SIZE);
+	if (!d->altstack)
+		return 0;
+	stack_t ss = {.ss_sp = d->altstack, .ss_size = GUARD_STACK_SIZE, .ss_flags = 0};
+	return sigaltstack(&ss, NULL) == 0;
+}
+
+static void guard_leave(int installed)
+{
+	guard_jmp = NULL;
+	if (installed) {
+		stack_t ss = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+		sigaltstack(&ss, NULL);
+	}
+}
+
+/* Where the guarded work was when a signal came: kept in volatile
+ * storage, since locals are unreliable after siglongjmp. */
+struct guard_state {
+	volatile size_t walk_index;   /* the record being decoded */
+	volatile size_t nrecs;        /* out->nrecs before it */
+	volatile int in_loop;
+};
+
 void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, size_t len,
 		       uint32_t number, uint64_t offset, uint64_t min_sequence, unsigned flags,
 		       struct evtx_chunk *out)
@@ -596,30 +698,52 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 		out->last_id = walk[nwalk - 1].id;
 	}
 
-	libevtx_file_t *file = NULL;
-	libbfio_handle_t *io = NULL;
-	int nlib = 0;
+	libevtx_file_t *volatile file = NULL;
+	libbfio_handle_t *volatile io = NULL;
+	volatile int nlib = 0;
 	char msg[256] = "";
+	static __thread struct guard_state gs;
+	sigjmp_buf env;
+	gs.walk_index = 0;
+	gs.nrecs = out->nrecs;
+	gs.in_loop = 0;
+	int sig = 0;
+	volatile int own_stack = 0;
+	if (nwanted) {
+		own_stack = guard_enter(d);
+		sig = sigsetjmp(env, 1);
+		if (sig)
+			goto crashed;
+		guard_jmp = &env;
+	}
 	if (nwanted) {
 		libevtx_error_t *error = NULL;
 		libbfio_error_t *berr = NULL;
 		if (live)
 			rebuild_chunk_header(chunk, walk, nwalk, out->walk_end);
 		synthetic_header(d->buf, nwalk ? walk[nwalk - 1].id + 1 : 1);
-		if (libbfio_memory_range_initialize(&io, &berr) != 1
-		    || libbfio_memory_range_set(io, d->buf, EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE, &berr) != 1) {
+		libbfio_handle_t *h = NULL;
+		int io_ok = libbfio_memory_range_initialize(&h, &berr) == 1;
+		io = h;
+		if (!io_ok || libbfio_memory_range_set(h, d->buf, EVTX_FILE_HEADER_SIZE + EVTX_CHUNK_SIZE, &berr) != 1) {
 			libbfio_error_free(&berr);
 			snprintf(msg, sizeof msg, "cannot set up memory I/O");
-		} else if (libevtx_file_initialize(&file, &error) != 1
-			   || libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, &error) != 1) {
-			libevtx_message(error, msg, sizeof msg);
-			libevtx_error_free(&error);
-			if (file)
-				libevtx_file_free(&file, NULL);
-			file = NULL;
-		} else if (libevtx_file_get_number_of_records(file, &nlib, &error) != 1) {
-			libevtx_error_free(&error);
-			nlib = 0;
+		} else {
+			libevtx_file_t *f = NULL;
+			int n = 0;
+			if (libevtx_file_initialize(&f, &error) != 1
+			    || libevtx_file_open_file_io_handle(f, h, LIBEVTX_OPEN_READ, &error) != 1) {
+				libevtx_message(error, msg, sizeof msg);
+				libevtx_error_free(&error);
+				if (f)
+					libevtx_file_free(&f, NULL);
+				f = NULL;
+			} else if (libevtx_file_get_number_of_records(f, &n, &error) != 1) {
+				libevtx_error_free(&error);
+				n = 0;
+			}
+			file = f;
+			nlib = n;
 		}
 		if (!file)
 			chunk_diag(out, "chunk %u (offset %llu): libevtx cannot read it (%s); its %zu records "
@@ -628,10 +752,13 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 	}
 
 	size_t undecodable = 0;
+	gs.in_loop = 1;
 	for (size_t i = 0; i < nwalk; i++) {
 		struct walked *wk = &walk[i];
 		if (!wk->wanted)
 			continue;
+		gs.walk_index = i;
+		gs.nrecs = out->nrecs;
 		struct record *rec = chunk_new_record(out);
 		if (!rec)
 			break;
@@ -651,7 +778,8 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 		libevtx_record_t *lr = NULL;
 		libevtx_error_t *error = NULL;
 		int ok = 0;
-		if (file && (int)i < nlib && libevtx_file_get_record_by_index(file, (int)i, &lr, &error) == 1) {
+		libevtx_file_t *lf = file;
+		if (lf && (int)i < nlib && libevtx_file_get_record_by_index(lf, (int)i, &lr, &error) == 1) {
 			uint64_t lid = 0;
 			if (libevtx_record_get_identifier(lr, &lid, NULL) == 1 && lid == wk->id)
 				ok = decode_record(d, out, lr, wk, rec) == 0;
@@ -678,11 +806,48 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 			   "they are listed as not decodable", number,
 			   (unsigned long long)offset, undecodable);
 	if (file) {
-		libevtx_file_close(file, NULL);
-		libevtx_file_free(&file, NULL);
+		libevtx_file_t *f = file;
+		libevtx_file_close(f, NULL);
+		libevtx_file_free(&f, NULL);
 	}
-	if (io)
-		libbfio_handle_free(&io, NULL);
+	guard_leave(own_stack);
+	if (io) {
+		libbfio_handle_t *h = io;
+		libbfio_handle_free(&h, NULL);
+	}
+	free(walk);
+	return;
+
+crashed:
+	/* libevtx took a signal: abandon its objects, keep what was decoded,
+	 * and list the rest of the chunk from the crashing record on. */
+	guard_leave(own_stack);
+	{
+		size_t from = gs.in_loop ? gs.walk_index : 0;
+		size_t lost = 0;
+		out->nrecs = gs.in_loop ? gs.nrecs : out->nrecs;
+		for (size_t i = from; i < nwalk; i++) {
+			struct walked *wk = &walk[i];
+			if (!wk->wanted)
+				continue;
+			struct record *rec = chunk_new_record(out);
+			if (!rec)
+				break;
+			rec->number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
+			rec->sequence = wk->id;
+			rec->time = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
+			rec->raw_offset = offset + wk->offset;
+			rec->raw_size = wk->size;
+			if (wk->peek.has_event_id)
+				rec->event_id = wk->peek.event_id;
+			rec->flags |= RECORD_NOT_DECODABLE;
+			lost++;
+		}
+		chunk_diag(out, "chunk %u (offset %llu): libevtx crashed (signal %d) on the record at chunk "
+			   "offset %zu; it and the %zu wanted records after it are listed as not decodable",
+			   number, (unsigned long long)offset, sig, nwalk ? walk[from < nwalk ? from : 0].offset : 0,
+			   lost ? lost - 1 : 0);
+	}
 	free(walk);
 }
 

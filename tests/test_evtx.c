@@ -333,6 +333,22 @@ static void test_newest_first_delivers_every_record_once(void **state)
 	store_free(&back);
 }
 
+/* A damaged chunk on which libevtx 20181227 itself crashes (SIGSEGV in
+ * libfwevt_xml_document_read_template_instance_values): the guard catches
+ * it, and every record is still listed. */
+static void test_libevtx_crash_loses_only_the_rest_of_the_chunk(void **state)
+{
+	(void)state;
+	struct store st;
+	struct diag_log log = {0};
+	store_init(&st);
+	load_into(&st, DATA("damaged-libevtx-segv.evtx"), 1, 1, &log);
+	assert_int_equal(st.count, 91);
+	assert_non_null(strstr(log.text, "libevtx crashed (signal 11)"));
+	assert_true(store_event(&st, 90)->flags & EVENT_NOT_DECODABLE);
+	store_free(&st);
+}
+
 static void test_volume_map_rewrites_device_paths(void **state)
 {
 	(void)state;
@@ -383,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_file_reads_what_is_there),
 		cmocka_unit_test(test_one_and_two_threads_read_the_same),
 		cmocka_unit_test(test_newest_first_delivers_every_record_once),
+		cmocka_unit_test(test_libevtx_crash_loses_only_the_rest_of_the_chunk),
 		cmocka_unit_test(test_volume_map_rewrites_device_paths),
 		cmocka_unit_test(test_file_kind_is_told_by_content),
 	};
