@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -663,6 +664,42 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 	}
 }
 
+/* ---- timing (OAVIEW_TIMING=FILE: per key, handling plus redraw) -------- */
+
+#define TIMING_MAX 100000
+static double *timing;
+static size_t ntiming;
+
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void timing_report(const struct tui *t)
+{
+	const char *path = getenv("OAVIEW_TIMING");
+	if (!path || !timing || !ntiming)
+		return;
+	FILE *f = fopen(path, "w");
+	if (f) {
+		qsort(timing, ntiming, sizeof *timing, cmp_double);
+		fprintf(f, "keys %zu events %zu rows %zu: key+redraw median %.2f ms, p99 %.2f ms, max %.2f ms\n",
+			ntiming, t->st->count, t->view->nrows, timing[ntiming / 2],
+			timing[(size_t)((double)ntiming * 0.99)], timing[ntiming - 1]);
+		fclose(f);
+	}
+	free(timing);
+	timing = NULL;
+}
+
 /* ---- setup ------------------------------------------------------------- */
 
 static SCREEN *screen;
@@ -766,6 +803,8 @@ int tui_run(const struct tui_args *args)
 			args->lock(args->load_ctx);
 		t.loading = args->loading(args->load_ctx);
 	}
+	if (getenv("OAVIEW_TIMING"))
+		timing = malloc(TIMING_MAX * sizeof *timing);
 	view_sync(t.view);
 	/* start on the newest event, as following does */
 	select_row(&t, (long)t.view->nrows - 1);
@@ -782,8 +821,16 @@ int tui_run(const struct tui_args *args)
 				follow_tick(&t);
 			continue;
 		}
-		tui_key(&t, kind, ch);
+		if (timing && ntiming < TIMING_MAX) {
+			double t0 = monotonic_ms();
+			tui_key(&t, kind, ch);
+			tui_draw(&t);
+			timing[ntiming++] = monotonic_ms() - t0;
+		} else {
+			tui_key(&t, kind, ch);
+		}
 	}
+	timing_report(&t);
 	if (args->unlock)
 		args->unlock(args->load_ctx);
 	tui_stop();
