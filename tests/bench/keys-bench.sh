@@ -12,21 +12,25 @@ OAVIEW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 N=${2:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../../data/run-keys.jsonl
-command -v jq >/dev/null || { echo "keys-bench.sh: jq is needed to build the input" >&2; exit 1; }
+command -v jq >/dev/null && command -v python3 >/dev/null ||
+	{ echo "keys-bench.sh: jq and python3 are needed to build the input" >&2; exit 1; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 jq -c '{EventID, Hostname, EventTime, SubjectUserName, SubjectDomainName, SubjectLogonId, ObjectServer,
 	ObjectType, ObjectName, HandleId, ProcessId, ProcessName, AccessMask, Keywords}' "$src" >"$dir/lines"
-awk -v n="$N" 'BEGIN { while ((getline l < ARGV[1]) > 0) lines[m++] = l; ARGV[1] = "";
-	for (i = 0; i < n; i++) {
-		l = lines[i % m]; round = int(i / m)
-		sub(/^\{/, "{\"RecordNumber\":" (i + 1) ",", l)
-		if (match(l, /"HandleId":"0x[0-9a-f]+"/)) {
-			h = substr(l, RSTART + 14, RLENGTH - 15)
-			l = substr(l, 1, RSTART - 1) "\"HandleId\":\"0x" sprintf("%x", round) h "\"" substr(l, RSTART + RLENGTH)
-		}
-		print l
-	} }' "$dir/lines" >"$dir/million.jsonl"
+python3 - "$dir/lines" "$N" >"$dir/million.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+out = sys.stdout
+for i in range(n):
+    ev = dict(lines[i % len(lines)])
+    ev["RecordNumber"] = i + 1
+    if ev.get("HandleId"):
+        # a new handle value per round, so each copy is a lifetime of its own
+        ev["HandleId"] = "0x%x%s" % (i // len(lines), ev["HandleId"][2:])
+    out.write(json.dumps(ev, separators=(",", ":")) + "\n")
+PY
 echo "input: $(wc -l <"$dir/million.jsonl") events, $(wc -c <"$dir/million.jsonl") bytes"
 {
 	echo "keys g j j j j k k <PgDn> <PgDn> <PgUp> <End> <Home> <Enter>"
