@@ -339,6 +339,11 @@ static void test_newest_first_delivers_every_record_once(void **state)
 static void test_libevtx_crash_loses_only_the_rest_of_the_chunk(void **state)
 {
 	(void)state;
+	/* Under valgrind libevtx's over-read does not fault: it reads on and
+	 * then asks for gigabytes, so the crash this test is about never
+	 * happens there (make check-valgrind sets this). */
+	if (getenv("OAVIEW_UNDER_VALGRIND"))
+		skip();
 	struct store st;
 	struct diag_log log = {0};
 	store_init(&st);
