@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_string_scan.h"
 #include "timefmt.h"
 
 #define JREC_MAX_DEPTH 64
@@ -51,7 +52,8 @@
 #define ZONE_SLACK_SECONDS 300
 
 /* Keys of flat records that are not event data (NXLog im_msvistalog
- * metadata, Logstash's additions, the rendered message). */
+ * metadata, Logstash's additions, the rendered message).  Kept in strcmp
+ * order: every key of every record is looked up here, by bisection. */
 static const char *const JREC_METADATA[] = {
 	"@timestamp", "@version", "AccountName", "AccountType", "ActivityID", "Category",
 	"Channel", "Domain", "ERROR_EVT_UNRESOLVED", "EventID", "EventReceivedTime",
@@ -64,30 +66,44 @@ static const char *const JREC_METADATA[] = {
 
 static int jrec_is_metadata(const char *key)
 {
-	for (size_t i = 0; i < sizeof JREC_METADATA / sizeof JREC_METADATA[0]; i++)
-		if (strcmp(key, JREC_METADATA[i]) == 0)
+	size_t lo = 0, hi = sizeof JREC_METADATA / sizeof JREC_METADATA[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(key, JREC_METADATA[mid]);
+		if (c == 0)
 			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 
-/* Deepest nesting of [ and { outside strings, stopping early past max. */
+/* Deepest nesting of [ and { outside strings, stopping early past max;
+ * strings are crossed with json_string_scan. */
 static int jrec_depth(const char *s, size_t len, int max)
 {
-	int depth = 0, deepest = 0, in_string = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = 0;
-		} else if (c == '"') {
-			in_string = 1;
-		} else if (c == '{' || c == '[') {
+	int depth = 0, deepest = 0;
+	size_t i = 0;
+	while (i < len) {
+		char c = s[i++];
+		if (c == '{' || c == '[') {
 			if (++depth > deepest && (deepest = depth) > max)
 				return deepest;
 		} else if (c == '}' || c == ']') {
 			depth--;
+		} else if (c == '"') {
+			/* To the closing quote, stepping over escapes. */
+			for (;;) {
+				i = json_string_scan(s, i, len);
+				if (i >= len)
+					return deepest;
+				if (s[i++] == '"')
+					break;
+				if (++i >= len)         /* past the escaped byte */
+					return deepest;
+			}
 		}
 	}
 	return deepest;

@@ -61,6 +61,7 @@
 
 #include "arena.h"
 #include "event.h"
+#include "json_string_scan.h"
 #include "sanitize.h"
 #include "text_format.h"
 
@@ -203,11 +204,7 @@ static int starts_with(const char *s, size_t n, const char *prefix)
 
 static const char *find_bytes(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (s[i] == needle[0] && memcmp(s + i, needle, k) == 0)
-			return s + i;
-	return NULL;
+	return memmem(s, n, needle, strlen(needle));
 }
 
 /* Where "<Event" followed by a blank, '>', '/' or the end of the text
@@ -257,24 +254,35 @@ static void xml_count(const char *s, size_t n, long *starts, long *ends)
 	}
 }
 
+/* Bracket depth outside strings, carried from line to line.  Framing is
+ * sequential and this is most of it, so strings -- most of a JSON line --
+ * are crossed with json_string_scan. */
 static void json_scan_line(struct json_scan *j, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (j->in_string) {
-			if (j->escape)
-				j->escape = 0;
-			else if (c == '\\')
-				j->escape = 1;
-			else if (c == '"')
-				j->in_string = 0;
-		} else if (c == '"') {
-			j->in_string = 1;
-		} else if (c == '{' || c == '[') {
-			j->depth++;
-		} else if (c == '}' || c == ']') {
-			j->depth--;
+	size_t i = 0;
+	while (i < n) {
+		if (!j->in_string) {
+			char c = s[i++];
+			if (c == '"')
+				j->in_string = 1;
+			else if (c == '{' || c == '[')
+				j->depth++;
+			else if (c == '}' || c == ']')
+				j->depth--;
+			continue;
 		}
+		if (j->escape) {
+			j->escape = 0;
+			i++;
+			continue;
+		}
+		i = json_string_scan(s, i, n);
+		if (i == n)
+			return;
+		if (s[i++] == '"')
+			j->in_string = 0;
+		else
+			j->escape = 1;
 	}
 }
 
