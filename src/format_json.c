@@ -37,6 +37,7 @@
 #include "text_format.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,9 +392,43 @@ static json_t *jrec_load_record(const char *text, size_t len, char *err, size_t 
 	return doc;
 }
 
-int text_parse_json_each(const char *text, size_t len, struct arena *a,
-			 int (*each)(void *ctx, struct record *rec), void *ctx,
-			 char *err, size_t errlen)
+/* ---- jansson's memory ------------------------------------------------
+ *
+ * jansson allocates each value, key and hashtable of a document on its own
+ * and frees each again at json_decref: a tenth of a whole text read went to
+ * malloc and free.  So while a thread parses and releases one document, its
+ * jansson allocations come from a bump arena (freeing is a no-op) that goes
+ * at once when the document is done.  Outside that window, and in every
+ * other thread, they are malloc and free as ever.  jansson's allocator hooks
+ * are process-wide and are to be set once, before other use (its
+ * "Portability" notes): only this file calls jansson, and it installs them
+ * before its first call. */
+
+static _Thread_local struct arena *jrec_heap;
+static pthread_once_t jrec_heap_once = PTHREAD_ONCE_INIT;
+
+static void *jrec_malloc(size_t n)
+{
+	struct arena *h = jrec_heap;
+	return h ? arena_alloc(h, n) : malloc(n);
+}
+
+static void jrec_free(void *p)
+{
+	if (!jrec_heap)
+		free(p);
+}
+
+static void jrec_heap_install(void)
+{
+	json_set_alloc_funcs(jrec_malloc, jrec_free);
+}
+
+/* text_parse_json_each with the document's jansson memory in the arena;
+ * each() must keep no jansson value. */
+static int jrec_each(const char *text, size_t len, struct arena *a,
+		     int (*each)(void *ctx, struct record *rec), void *ctx,
+		     char *err, size_t errlen)
 {
 	json_t *doc = jrec_load_record(text, len, err, errlen);
 	if (!doc)
@@ -435,6 +470,19 @@ int text_parse_json_each(const char *text, size_t len, struct arena *a,
 	}
 	free(rec);
 	json_decref(doc);
+	return rc;
+}
+
+int text_parse_json_each(const char *text, size_t len, struct arena *a,
+			 int (*each)(void *ctx, struct record *rec), void *ctx,
+			 char *err, size_t errlen)
+{
+	pthread_once(&jrec_heap_once, jrec_heap_install);
+	struct arena heap = {0};
+	jrec_heap = &heap;
+	int rc = jrec_each(text, len, a, each, ctx, err, errlen);
+	jrec_heap = NULL;
+	arena_free(&heap);
 	return rc;
 }
 
