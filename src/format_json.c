@@ -37,10 +37,12 @@
 #include "text_format.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_string_scan.h"
 #include "timefmt.h"
 
 #define JREC_MAX_DEPTH 64
@@ -51,7 +53,8 @@
 #define ZONE_SLACK_SECONDS 300
 
 /* Keys of flat records that are not event data (NXLog im_msvistalog
- * metadata, Logstash's additions, the rendered message). */
+ * metadata, Logstash's additions, the rendered message).  Kept in strcmp
+ * order: every key of every record is looked up here, by bisection. */
 static const char *const JREC_METADATA[] = {
 	"@timestamp", "@version", "AccountName", "AccountType", "ActivityID", "Category",
 	"Channel", "Domain", "ERROR_EVT_UNRESOLVED", "EventID", "EventReceivedTime",
@@ -64,30 +67,44 @@ static const char *const JREC_METADATA[] = {
 
 static int jrec_is_metadata(const char *key)
 {
-	for (size_t i = 0; i < sizeof JREC_METADATA / sizeof JREC_METADATA[0]; i++)
-		if (strcmp(key, JREC_METADATA[i]) == 0)
+	size_t lo = 0, hi = sizeof JREC_METADATA / sizeof JREC_METADATA[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(key, JREC_METADATA[mid]);
+		if (c == 0)
 			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 
-/* Deepest nesting of [ and { outside strings, stopping early past max. */
+/* Deepest nesting of [ and { outside strings, stopping early past max;
+ * strings are crossed with json_string_scan. */
 static int jrec_depth(const char *s, size_t len, int max)
 {
-	int depth = 0, deepest = 0, in_string = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = 0;
-		} else if (c == '"') {
-			in_string = 1;
-		} else if (c == '{' || c == '[') {
+	int depth = 0, deepest = 0;
+	size_t i = 0;
+	while (i < len) {
+		char c = s[i++];
+		if (c == '{' || c == '[') {
 			if (++depth > deepest && (deepest = depth) > max)
 				return deepest;
 		} else if (c == '}' || c == ']') {
 			depth--;
+		} else if (c == '"') {
+			/* To the closing quote, stepping over escapes. */
+			for (;;) {
+				i = json_string_scan(s, i, len);
+				if (i >= len)
+					return deepest;
+				if (s[i++] == '"')
+					break;
+				if (++i >= len)         /* past the escaped byte */
+					return deepest;
+			}
 		}
 	}
 	return deepest;
@@ -375,9 +392,43 @@ static json_t *jrec_load_record(const char *text, size_t len, char *err, size_t 
 	return doc;
 }
 
-int text_parse_json_each(const char *text, size_t len, struct arena *a,
-			 int (*each)(void *ctx, struct record *rec), void *ctx,
-			 char *err, size_t errlen)
+/* ---- jansson's memory ------------------------------------------------
+ *
+ * jansson allocates each value, key and hashtable of a document on its own
+ * and frees each again at json_decref: a tenth of a whole text read went to
+ * malloc and free.  So while a thread parses and releases one document, its
+ * jansson allocations come from a bump arena (freeing is a no-op) that goes
+ * at once when the document is done.  Outside that window, and in every
+ * other thread, they are malloc and free as ever.  jansson's allocator hooks
+ * are process-wide and are to be set once, before other use (its
+ * "Portability" notes): only this file calls jansson, and it installs them
+ * before its first call. */
+
+static _Thread_local struct arena *jrec_heap;
+static pthread_once_t jrec_heap_once = PTHREAD_ONCE_INIT;
+
+static void *jrec_malloc(size_t n)
+{
+	struct arena *h = jrec_heap;
+	return h ? arena_alloc(h, n) : malloc(n);
+}
+
+static void jrec_free(void *p)
+{
+	if (!jrec_heap)
+		free(p);
+}
+
+static void jrec_heap_install(void)
+{
+	json_set_alloc_funcs(jrec_malloc, jrec_free);
+}
+
+/* text_parse_json_each with the document's jansson memory in the arena;
+ * each() must keep no jansson value. */
+static int jrec_each(const char *text, size_t len, struct arena *a,
+		     int (*each)(void *ctx, struct record *rec), void *ctx,
+		     char *err, size_t errlen)
 {
 	json_t *doc = jrec_load_record(text, len, err, errlen);
 	if (!doc)
@@ -419,6 +470,19 @@ int text_parse_json_each(const char *text, size_t len, struct arena *a,
 	}
 	free(rec);
 	json_decref(doc);
+	return rc;
+}
+
+int text_parse_json_each(const char *text, size_t len, struct arena *a,
+			 int (*each)(void *ctx, struct record *rec), void *ctx,
+			 char *err, size_t errlen)
+{
+	pthread_once(&jrec_heap_once, jrec_heap_install);
+	struct arena heap = {0};
+	jrec_heap = &heap;
+	int rc = jrec_each(text, len, a, each, ctx, err, errlen);
+	jrec_heap = NULL;
+	arena_free(&heap);
 	return rc;
 }
 

@@ -99,7 +99,7 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 	} else if (kind == INPUT_EVT) {
 		rc = evt_read_file(path, st->keep_all, &sink, err, errlen);
 	} else {
-		rc = text_read_file(path, st->keep_all, &sink, err, errlen);
+		rc = text_read_file_threads(path, st->keep_all, opt ? opt->threads : 0, &sink, err, errlen);
 	}
 	if (ls.oom) {
 		snprintf(err, errlen, "%s: out of memory after %zu events", path, st->count);

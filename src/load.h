@@ -19,7 +19,8 @@ enum input_kind {
 };
 
 struct load_options {
-	int threads;   /* EVTX decoding threads; 0 = number of CPUs */
+	int threads;   /* decoding threads (EVTX chunks, text records);
+			* 0 = number of CPUs */
 	void (*diag)(void *ctx, const char *message);
 	void *diag_ctx;
 };

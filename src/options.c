@@ -27,7 +27,7 @@ static const char USAGE[] =
 	"  -m, --volume-map DEV=DRV map a device to a drive, e.g. HarddiskVolume3=C:\n"
 	"                           (repeatable)\n"
 	"  -a, --all                keep events that are not object access too\n"
-	"  -j, --threads N          EVTX decoding threads (default: number of CPUs)\n"
+	"  -j, --threads N          decoding threads (default: number of CPUs)\n"
 	"  -c, --config FILE        read settings from FILE\n"
 	"                           (default: $XDG_CONFIG_HOME/oaview/config)\n"
 	"  -q, --quiet              do not report damaged chunks and records\n"

@@ -9,7 +9,12 @@
  * the parsers of text_format.h.  A line no format matches is delivered as a
  * record flagged RECORD_UNPARSED with its text as data "Line" and counted.
  * Formats with no record number get the 1-based line number of the record's
- * first line as record number (DESIGN.md, Correlation). */
+ * first line as record number (DESIGN.md, Correlation).
+ *
+ * Parsing may run on helper threads (a feed that brings many records is
+ * parsed in batches, in parallel), but records and diagnostics always reach
+ * the sink on the caller's thread, in input order, and every complete record
+ * a feed brings is delivered before text_source_feed returns. */
 #ifndef OAVIEW_SOURCE_TEXT_H
 #define OAVIEW_SOURCE_TEXT_H
 
@@ -25,11 +30,17 @@ struct text_stats {
 	uint64_t records;      /* records delivered (parsed) */
 	uint64_t unparsed;     /* lines delivered as unparsed */
 	uint64_t bytes;        /* bytes consumed */
+	uint64_t batches;      /* batches handed to helper threads */
 };
 
 /* path names the source in diagnostics ("FILE:LINE: ..."). */
 struct text_source *text_source_new(const char *path, int keep_all, const struct record_sink *sink);
 void text_source_free(struct text_source *ts);
+
+/* Threads that may parse (the caller's included): 0 = the number of CPUs
+ * (at most 8), 1 = parse on the caller's thread only.  Set before the
+ * first feed. */
+void text_source_set_threads(struct text_source *ts, int threads);
 
 /* Feed the next bytes.  Returns 0, or 1 when the sink asked to stop. */
 int text_source_feed(struct text_source *ts, const char *data, size_t len);
@@ -48,5 +59,8 @@ const struct text_stats *text_source_stats(const struct text_source *ts);
  * 1 when the sink asked to stop. */
 int text_read_file(const char *path, int keep_all, const struct record_sink *sink,
 		   char *err, size_t errlen);
+/* The same with threads as text_source_set_threads. */
+int text_read_file_threads(const char *path, int keep_all, int threads, const struct record_sink *sink,
+			   char *err, size_t errlen);
 
 #endif

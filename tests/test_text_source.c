@@ -4,9 +4,15 @@
  * lines, broken records, record numbers, the object-access filter and the
  * statistics.
  *
- * Built twice: once as is and once with -DTEXT_READ_BLOCK=3, so that
- * text_read_file hands every record over in pieces of three bytes and every
- * boundary case of the framing is crossed. */
+ * Built twice: once as is and once with -DTEXT_READ_BLOCK=3 and batches of
+ * a few records (-DTEXT_BATCH_BYTES, -DTEXT_BATCH_RECORDS), so that
+ * text_read_file hands every record over in pieces of three bytes, every
+ * boundary case of the framing is crossed, and whole-file reads go through
+ * many parallel batches.
+ *
+ * Parallel parsing is pinned by comparing a big mixed input read in
+ * parallel batches with the same input fed one byte at a time (which never
+ * fills a batch): the same records, sequence numbers, diagnostics and order. */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -23,6 +29,7 @@
 struct got {
 	uint32_t event_id;
 	uint64_t number;
+	uint64_t sequence;
 	uint64_t raw_offset;
 	uint8_t flags, outcome;
 	int64_t time;
@@ -37,6 +44,9 @@ struct collect {
 	size_t n, cap;
 	size_t stop_after;      /* ask to stop after this many; 0 = never */
 	struct diag_log diags;
+	char **diag_lines;      /* every diagnostic, whole */
+	size_t *diag_at;        /* records delivered before it */
+	size_t ndiag;
 };
 
 static int collect_record(void *ctx, const struct record *rec)
@@ -51,6 +61,7 @@ static int collect_record(void *ctx, const struct record *rec)
 	memset(g, 0, sizeof *g);
 	g->event_id = rec->event_id;
 	g->number = rec->number;
+	g->sequence = rec->sequence;
 	g->raw_offset = rec->raw_offset;
 	g->flags = rec->flags;
 	g->outcome = rec->outcome;
@@ -74,6 +85,10 @@ static void collect_free(struct collect *c)
 		}
 	}
 	free(c->v);
+	for (size_t i = 0; i < c->ndiag; i++)
+		free(c->diag_lines[i]);
+	free(c->diag_lines);
+	free(c->diag_at);
 	memset(c, 0, sizeof *c);
 }
 
@@ -88,7 +103,14 @@ static const char *got_get(const struct got *g, const char *name)
 /* Diagnostics land in the collector's log (the sink has one ctx). */
 static void collect_diag(void *ctx, const char *message)
 {
-	diag_log_add(&((struct collect *)ctx)->diags, message);
+	struct collect *c = ctx;
+	diag_log_add(&c->diags, message);
+	c->diag_lines = realloc(c->diag_lines, (c->ndiag + 1) * sizeof *c->diag_lines);
+	c->diag_at = realloc(c->diag_at, (c->ndiag + 1) * sizeof *c->diag_at);
+	assert_non_null(c->diag_lines);
+	assert_non_null(c->diag_at);
+	c->diag_lines[c->ndiag] = strdup(message);
+	c->diag_at[c->ndiag++] = c->n;
 }
 
 static struct text_source *open_source(struct collect *c, int keep_all)
@@ -647,6 +669,29 @@ static void test_other_events_are_dropped_before_parsing_when_not_kept(void **st
 	collect_free(&c);
 }
 
+/* The sequence counts every record parsed, kept or not (the reader's own
+ * order); records dropped before parsing take none. */
+static void test_records_dropped_after_parsing_still_take_a_sequence_number(void **state)
+{
+	(void)state;
+	static const char input[] =
+		"{\"EventID\": 4624}\n"
+		"{\"EventID\": 4663}\n"
+		"{\"a\":{\"EventID\":4663},\"EventID\":4624}\n"
+		"{\"EventID\": 4658}\n";
+	struct collect c;
+	struct text_source *ts = open_source(&c, 0);
+	feed_str(ts, input, 1000);
+	text_source_finish(ts);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.v[0].event_id, 4663);
+	assert_int_equal(c.v[0].sequence, 1);
+	assert_int_equal(c.v[1].event_id, 4658);
+	assert_int_equal(c.v[1].sequence, 3);
+	text_source_free(ts);
+	collect_free(&c);
+}
+
 static void test_syslog_host_and_time_fill_what_the_record_lacks(void **state)
 {
 	(void)state;
@@ -792,6 +837,238 @@ static void test_read_file_refuses_utf16_with_a_hint(void **state)
 	unlink(path);
 }
 
+/* ---- parallel batches ---------------------------------------------------- */
+
+/* One cycle of the big mixed input: real samples of every framing (one-line
+ * JSON, CRLF JSON, pretty JSON, multi-line and one-line XML, Snare behind
+ * syslog headers), a legacy message block, a plain line; ending with
+ * one-line records, so nothing is held once a feed returns. */
+static const char *const MIXED_FILES[] = {
+	"text/xml-rendered_aws-fsx-windows-file-access-auditing.xml",
+	"text/snare-rfc3164_rsyslog-mmsnareparse-sample-windows2025-security.log",
+	"text/winlogbeat_elastic-integrations-test-4663.json",
+	"text/xml-eventviewer-dash_msdocs-event-4656.xml",
+	"text/flat-json-crlf_mordor-cmd_psexec_lsa_secrets_dump.jsonl",
+	"text/snare-mixed-headers_rsyslog-pmsnare-test-inputs.log",
+	"text/nxlog-json-logstash_mordor-empire_persistence_registry_modification_run_keys_standard_user-4660.jsonl",
+};
+
+/* A broken record, put in the middle of the input. */
+static const char BROKEN[] = "{\"EventID\": 4663, \"HandleId\": 0x1a4}";
+
+struct mixed {
+	char *text;
+	size_t len, cap;
+	uint64_t broken_line;   /* 1-based */
+	size_t broken_offset;
+};
+
+static void mixed_add(struct mixed *m, const char *s, size_t n)
+{
+	if (m->len + n + 1 > m->cap) {
+		while (m->len + n + 1 > m->cap)
+			m->cap = m->cap ? m->cap * 2 : 65536;
+		m->text = realloc(m->text, m->cap);
+		assert_non_null(m->text);
+	}
+	memcpy(m->text + m->len, s, n);
+	m->len += n;
+	m->text[m->len] = '\0';
+}
+
+static uint64_t count_lines(const char *s, size_t n)
+{
+	uint64_t lines = 0;
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	return lines;
+}
+
+/* At least 2 MiB: several batches at the default TEXT_BATCH_BYTES
+ * (256 KiB), hundreds in the tiny build. */
+static void mixed_build(struct mixed *m)
+{
+	memset(m, 0, sizeof *m);
+	char *files[sizeof MIXED_FILES / sizeof MIXED_FILES[0]];
+	size_t lens[sizeof MIXED_FILES / sizeof MIXED_FILES[0]];
+	for (size_t f = 0; f < sizeof MIXED_FILES / sizeof MIXED_FILES[0]; f++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, MIXED_FILES[f]);
+		files[f] = slurp(path, &lens[f]);
+		assert_true(lens[f] > 0);
+	}
+	for (int cycle = 0; m->len < (2u << 20); cycle++) {
+		for (size_t f = 0; f < sizeof MIXED_FILES / sizeof MIXED_FILES[0]; f++) {
+			mixed_add(m, files[f], lens[f]);
+			if (files[f][lens[f] - 1] != '\n')
+				mixed_add(m, "\n", 1);
+			if (f == 3) {
+				mixed_add(m, LEGACY_560, strlen(LEGACY_560));
+				mixed_add(m, "\nplain text, no format\n", 23);
+			}
+			if (cycle == 4 && f == 1) {
+				m->broken_line = count_lines(m->text, m->len) + 1;
+				m->broken_offset = m->len;
+				mixed_add(m, BROKEN, strlen(BROKEN));
+				mixed_add(m, "\n", 1);
+			}
+		}
+	}
+	for (size_t f = 0; f < sizeof MIXED_FILES / sizeof MIXED_FILES[0]; f++)
+		free(files[f]);
+}
+
+/* Same records, same fields, same sequence numbers, same diagnostics at
+ * the same places, in the same order. */
+static void assert_same_delivery(const struct collect *a, const struct collect *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct got *x = &a->v[i], *y = &b->v[i];
+		assert_int_equal(x->event_id, y->event_id);
+		assert_int_equal(x->number, y->number);
+		assert_int_equal(x->sequence, y->sequence);
+		assert_int_equal(x->raw_offset, y->raw_offset);
+		assert_int_equal(x->flags, y->flags);
+		assert_int_equal(x->outcome, y->outcome);
+		assert_int_equal(x->time, y->time);
+		assert_true((x->computer == NULL) == (y->computer == NULL));
+		if (x->computer)
+			assert_string_equal(x->computer, y->computer);
+		assert_int_equal(x->ndata, y->ndata);
+		for (size_t j = 0; j < x->ndata; j++) {
+			assert_string_equal(x->names[j], y->names[j]);
+			assert_string_equal(x->values[j], y->values[j]);
+		}
+	}
+	assert_int_equal(a->ndiag, b->ndiag);
+	for (size_t i = 0; i < a->ndiag; i++) {
+		assert_string_equal(a->diag_lines[i], b->diag_lines[i]);
+		assert_int_equal(a->diag_at[i], b->diag_at[i]);
+	}
+}
+
+/* The reference: one byte per feed, on the caller's thread alone. */
+static void feed_bytewise(struct collect *c, const struct mixed *m, int keep_all, size_t stop_after)
+{
+	struct text_source *ts = open_source(c, keep_all);
+	c->stop_after = stop_after;
+	text_source_set_threads(ts, 1);
+	int rc = feed(ts, m->text, m->len, 1);
+	if (rc == 0)
+		text_source_finish(ts);
+	assert_int_equal(text_source_stats(ts)->batches, 0);
+	text_source_free(ts);
+}
+
+static void test_parallel_batches_give_the_records_of_one_byte_feeds(void **state)
+{
+	(void)state;
+	struct mixed m;
+	mixed_build(&m);
+	char path[] = "/tmp/oaview-mixed-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, m.text, m.len), (ssize_t)m.len);
+	close(fd);
+	for (int keep_all = 1; keep_all >= 0; keep_all--) {
+		struct collect bytewise, whole, file;
+		feed_bytewise(&bytewise, &m, keep_all, 0);
+		assert_true(bytewise.n > 1000);
+
+		/* The whole input in one feed, parsed by four threads: every
+		 * complete record is delivered before the feed returns. */
+		struct text_source *ts = open_source(&whole, keep_all);
+		text_source_set_threads(ts, 4);
+		assert_int_equal(text_source_feed(ts, m.text, m.len), 0);
+		assert_true(text_source_stats(ts)->batches > 3);
+		assert_int_equal(whole.n, bytewise.n);
+		assert_int_equal(text_source_finish(ts), 0);
+		text_source_free(ts);
+		assert_same_delivery(&whole, &bytewise);
+
+		/* text_read_file: batches run on across its reads.  Its
+		 * diagnostics name the file, not PATH. */
+		memset(&file, 0, sizeof file);
+		struct record_sink sink = {collect_record, collect_diag, &file};
+		char err[512];
+		assert_int_equal(text_read_file_threads(path, keep_all, 4, &sink, err, sizeof err), 0);
+		for (size_t i = 0; i < file.ndiag; i++) {
+			size_t pl = strlen(path);
+			assert_memory_equal(file.diag_lines[i], path, pl);
+			memmove(file.diag_lines[i], PATH, strlen(PATH));
+			memmove(file.diag_lines[i] + strlen(PATH), file.diag_lines[i] + pl,
+				strlen(file.diag_lines[i] + pl) + 1);
+		}
+		assert_same_delivery(&file, &bytewise);
+
+		collect_free(&bytewise);
+		collect_free(&whole);
+		collect_free(&file);
+	}
+	unlink(path);
+	free(m.text);
+}
+
+static void test_broken_record_in_a_batch_is_reported_at_its_line_and_kept_in_place(void **state)
+{
+	(void)state;
+	struct mixed m;
+	mixed_build(&m);
+	struct collect c;
+	struct text_source *ts = open_source(&c, 1);
+	text_source_set_threads(ts, 4);
+	assert_int_equal(text_source_feed(ts, m.text, m.len), 0);
+	assert_int_equal(text_source_finish(ts), 0);
+	assert_true(text_source_stats(ts)->batches > 3);
+	text_source_free(ts);
+
+	char want[64];
+	snprintf(want, sizeof want, "t.log:%llu: JSON: ", (unsigned long long)m.broken_line);
+	size_t d = 0;
+	while (d < c.ndiag && strncmp(c.diag_lines[d], want, strlen(want)) != 0)
+		d++;
+	assert_true(d < c.ndiag);
+	/* Delivered right after its diagnostic, as its line, between the
+	 * records before and after it in the file. */
+	size_t i = c.diag_at[d];
+	assert_true(i > 0 && i + 1 < c.n);
+	assert_true(c.v[i].flags & RECORD_UNPARSED);
+	assert_string_equal(got_get(&c.v[i], "Line"), BROKEN);
+	assert_int_equal(c.v[i].number, m.broken_line);
+	assert_int_equal(c.v[i].raw_offset, m.broken_offset);
+	assert_true(c.v[i - 1].raw_offset < m.broken_offset);
+	assert_true(c.v[i + 1].raw_offset > m.broken_offset);
+	assert_int_equal(c.v[i + 1].sequence, c.v[i].sequence + 1);
+	collect_free(&c);
+	free(m.text);
+}
+
+static void test_stop_inside_a_parallel_batch_delivers_nothing_after(void **state)
+{
+	(void)state;
+	struct mixed m;
+	mixed_build(&m);
+	struct collect bytewise, whole;
+	feed_bytewise(&bytewise, &m, 1, 0);
+	size_t stop = bytewise.n / 2 + 7;
+	collect_free(&bytewise);
+	feed_bytewise(&bytewise, &m, 1, stop);
+	assert_int_equal(bytewise.n, stop);
+
+	struct text_source *ts = open_source(&whole, 1);
+	whole.stop_after = stop;
+	text_source_set_threads(ts, 4);
+	assert_int_equal(text_source_feed(ts, m.text, m.len), 1);
+	assert_int_equal(text_source_feed(ts, "more\n", 5), 1);
+	assert_int_equal(text_source_finish(ts), 1);
+	text_source_free(ts);
+	assert_same_delivery(&whole, &bytewise);
+	collect_free(&bytewise);
+	collect_free(&whole);
+	free(m.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_record_number_is_the_first_line_when_the_format_has_none),
 		cmocka_unit_test(test_keep_all_off_delivers_object_access_and_unparsed_only),
 		cmocka_unit_test(test_other_events_are_dropped_before_parsing_when_not_kept),
+		cmocka_unit_test(test_records_dropped_after_parsing_still_take_a_sequence_number),
 		cmocka_unit_test(test_syslog_host_and_time_fill_what_the_record_lacks),
 		cmocka_unit_test(test_evtsys_source_in_the_tag_position_reaches_the_parser),
 		cmocka_unit_test(test_sink_asking_to_stop_stops_the_source),
@@ -823,6 +1101,9 @@ int main(void)
 		cmocka_unit_test(test_read_file_gives_the_same_records_as_one_feed),
 		cmocka_unit_test(test_read_file_names_a_missing_file),
 		cmocka_unit_test(test_read_file_refuses_utf16_with_a_hint),
+		cmocka_unit_test(test_parallel_batches_give_the_records_of_one_byte_feeds),
+		cmocka_unit_test(test_broken_record_in_a_batch_is_reported_at_its_line_and_kept_in_place),
+		cmocka_unit_test(test_stop_inside_a_parallel_batch_delivers_nothing_after),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
