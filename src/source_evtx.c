@@ -27,6 +27,8 @@
 #include <libevtx.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -668,6 +670,48 @@ struct guard_state {
 	volatile int in_loop;
 };
 
+static int chunk_checksums_ok(const unsigned char *chunk, size_t limit)
+{
+	if (chunk_header_crc(chunk) != rd32(chunk + 124))
+		return 0;
+	return (uint32_t)crc32(0, chunk + CHUNK_HEADER_SIZE, (uInt)(limit - CHUNK_HEADER_SIZE)) == rd32(chunk + 52);
+}
+
+#define TRIAL_MEMORY_LIMIT (1024ull << 20)
+
+/* Decode the chunk in a child process first: 1 when that ended well. */
+static int chunk_trial_ok(struct evtx_decoder *d, unsigned char *chunk, size_t len, uint32_t number,
+			  uint64_t offset, uint64_t min_sequence)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+#if !defined(__SANITIZE_ADDRESS__)
+		/* (AddressSanitizer reserves terabytes of address space, and its
+		 * red zones make the over-read fault anyway.) */
+		struct rlimit rl = {TRIAL_MEMORY_LIMIT, TRIAL_MEMORY_LIMIT};
+		setrlimit(RLIMIT_AS, &rl);
+#endif
+		struct evtx_chunk scratch;
+		memset(&scratch, 0, sizeof scratch);
+		evtx_decode_chunk(d, chunk, len, number, offset, min_sequence, EVTX_DECODE_UNCHECKED, &scratch);
+		/* clean only if libevtx decoded every record: a crash caught by
+		 * the guard, or an allocation refused by the limit, shows as
+		 * records that are not decodable */
+		for (size_t i = 0; i < scratch.nrecs; i++)
+			if (scratch.recs[i].flags & RECORD_NOT_DECODABLE)
+				_exit(1);
+		_exit(0);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, size_t len,
 		       uint32_t number, uint64_t offset, uint64_t min_sequence, unsigned flags,
 		       struct evtx_chunk *out)
@@ -696,6 +740,41 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 	if (nwalk) {
 		out->first_id = walk[0].id;
 		out->last_id = walk[nwalk - 1].id;
+	}
+
+	/* A chunk whose checksums do not match is damaged (live chunks being
+	 * written are handled above).  On damaged BinXML libevtx can read past
+	 * its buffer and then ask for gigabytes instead of faulting, which no
+	 * signal guard catches; so such a chunk is first decoded in a child
+	 * process with a memory limit, and only handed to libevtx here if that
+	 * trial ends well. */
+	if (!live && !(flags & EVTX_DECODE_UNCHECKED) && nwanted && !getenv("OAVIEW_NO_TRIAL")
+	    && !chunk_checksums_ok(chunk, limit)) {
+		if (!chunk_trial_ok(d, chunk, len, number, offset, min_sequence)) {
+			size_t lost = 0;
+			for (size_t i = 0; i < nwalk; i++) {
+				struct walked *wk = &walk[i];
+				if (!wk->wanted)
+					continue;
+				struct record *rec = chunk_new_record(out);
+				if (!rec)
+					break;
+				rec->number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
+				rec->sequence = wk->id;
+				rec->time = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
+				rec->raw_offset = offset + wk->offset;
+				rec->raw_size = wk->size;
+				if (wk->peek.has_event_id)
+					rec->event_id = wk->peek.event_id;
+				rec->flags |= RECORD_NOT_DECODABLE;
+				lost++;
+			}
+			chunk_diag(out, "chunk %u (offset %llu) is damaged (checksum mismatch) and libevtx "
+				   "fails on it; its %zu records are listed as not decodable", number,
+				   (unsigned long long)offset, lost);
+			free(walk);
+			return;
+		}
 	}
 
 	libevtx_file_t *volatile file = NULL;

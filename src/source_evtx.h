@@ -61,6 +61,9 @@ enum evtx_decode_flag {
 	 * from before a wrap).  libevtx is given a copy whose header is rebuilt
 	 * to match what was walked.  No checksum diagnostics. */
 	EVTX_DECODE_LIVE = 1u << 0,
+	/* Internal: the chunk's checksums were not checked (the trial decode
+	 * of a damaged chunk runs with this). */
+	EVTX_DECODE_UNCHECKED = 1u << 1,
 };
 
 /* What one chunk decoded to.  Zero it before the first use; strings and
