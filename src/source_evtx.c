@@ -670,6 +670,32 @@ struct guard_state {
 	volatile int in_loop;
 };
 
+/* List the wanted records walk[from..nwalk) as not decodable, with what
+ * their own headers and the BinXML peek tell.  Returns how many. */
+static size_t list_not_decodable(struct evtx_chunk *out, const struct walked *walk, size_t from,
+				 size_t nwalk, uint64_t offset)
+{
+	size_t n = 0;
+	for (size_t i = from; i < nwalk; i++) {
+		const struct walked *wk = &walk[i];
+		if (!wk->wanted)
+			continue;
+		struct record *rec = chunk_new_record(out);
+		if (!rec)
+			break;
+		rec->number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
+		rec->sequence = wk->id;
+		rec->time = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
+		rec->raw_offset = offset + wk->offset;
+		rec->raw_size = wk->size;
+		if (wk->peek.has_event_id)
+			rec->event_id = wk->peek.event_id;
+		rec->flags |= RECORD_NOT_DECODABLE;
+		n++;
+	}
+	return n;
+}
+
 static int chunk_checksums_ok(const unsigned char *chunk, size_t limit)
 {
 	if (chunk_header_crc(chunk) != rd32(chunk + 124))
@@ -751,24 +777,7 @@ void evtx_decode_chunk(struct evtx_decoder *d, const unsigned char *chunk_in, si
 	if (!live && !(flags & EVTX_DECODE_UNCHECKED) && nwanted && !getenv("OAVIEW_NO_TRIAL")
 	    && !chunk_checksums_ok(chunk, limit)) {
 		if (!chunk_trial_ok(d, chunk, len, number, offset, min_sequence)) {
-			size_t lost = 0;
-			for (size_t i = 0; i < nwalk; i++) {
-				struct walked *wk = &walk[i];
-				if (!wk->wanted)
-					continue;
-				struct record *rec = chunk_new_record(out);
-				if (!rec)
-					break;
-				rec->number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
-				rec->sequence = wk->id;
-				rec->time = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
-				rec->raw_offset = offset + wk->offset;
-				rec->raw_size = wk->size;
-				if (wk->peek.has_event_id)
-					rec->event_id = wk->peek.event_id;
-				rec->flags |= RECORD_NOT_DECODABLE;
-				lost++;
-			}
+			size_t lost = list_not_decodable(out, walk, 0, nwalk, offset);
 			chunk_diag(out, "chunk %u (offset %llu) is damaged (checksum mismatch) and libevtx "
 				   "fails on it; its %zu records are listed as not decodable", number,
 				   (unsigned long long)offset, lost);
@@ -903,25 +912,8 @@ crashed:
 	guard_leave(own_stack);
 	{
 		size_t from = gs.in_loop ? gs.walk_index : 0;
-		size_t lost = 0;
 		out->nrecs = gs.in_loop ? gs.nrecs : out->nrecs;
-		for (size_t i = from; i < nwalk; i++) {
-			struct walked *wk = &walk[i];
-			if (!wk->wanted)
-				continue;
-			struct record *rec = chunk_new_record(out);
-			if (!rec)
-				break;
-			rec->number = wk->peek.has_record_id ? wk->peek.record_id : wk->id;
-			rec->sequence = wk->id;
-			rec->time = wk->peek.has_time_created ? wk->peek.time_created : wk->time;
-			rec->raw_offset = offset + wk->offset;
-			rec->raw_size = wk->size;
-			if (wk->peek.has_event_id)
-				rec->event_id = wk->peek.event_id;
-			rec->flags |= RECORD_NOT_DECODABLE;
-			lost++;
-		}
+		size_t lost = list_not_decodable(out, walk, from, nwalk, offset);
 		chunk_diag(out, "chunk %u (offset %llu): libevtx crashed (signal %d) on the record at chunk "
 			   "offset %zu; it and the %zu wanted records after it are listed as not decodable",
 			   number, (unsigned long long)offset, sig, nwalk ? walk[from < nwalk ? from : 0].offset : 0,
