@@ -16,16 +16,21 @@ trap '$T kill-server 2>/dev/null' EXIT
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; printf '%s\n' "$screen" | sed 's/^/#   /'; }
 
-# Poll the pane until it shows the pattern (at most ~5 s).
-expect() { # pattern, name
+# Poll a session's pane until it shows the pattern (at most ~5 s); the
+# last capture is left in $screen.
+wait_for() { # session, pattern
 	i=0
 	while [ $i -lt 50 ]; do
-		screen=$($T capture-pane -p -t oa 2>/dev/null)
-		if printf '%s\n' "$screen" | grep -q -- "$1"; then ok "$2"; return; fi
+		screen=$($T capture-pane -p -t "$1" 2>/dev/null)
+		printf '%s\n' "$screen" | grep -q -- "$2" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
-	not_ok "$2"
+	return 1
+}
+
+expect() { # pattern, name (on the main session)
+	if wait_for oa "$1"; then ok "$2"; else not_ok "$2"; fi
 }
 
 $T new-session -d -s oa -x 80 -y 24 \
@@ -80,21 +85,9 @@ live=$(mktemp) || exit 99
 src="$DATA/text/nxlog-json-logstash_mordor-empire_persistence_registry_modification_run_keys_standard_user-4660.jsonl"
 head -n 4 "$src" >"$live"
 $T new-session -d -s live -x 80 -y 24 "LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' -F '$live'; sleep 30"
-i=0
-while [ $i -lt 50 ]; do
-	screen=$($T capture-pane -p -t live)
-	printf '%s\n' "$screen" | grep -q 'FOLLOW  4/4' && break
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for live 'FOLLOW  4/4' || true
 sed -n 5,8p "$src" >>"$live"
-i=0
-while [ $i -lt 50 ]; do
-	screen=$($T capture-pane -p -t live)
-	printf '%s\n' "$screen" | grep -q 'FOLLOW  8/8' && break
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for live 'FOLLOW  8/8' || true
 if printf '%s\n' "$screen" | grep -q 'FOLLOW  8/8' && printf '%s\n' "$screen" | grep -q '^>07:08:03 4656 open'; then
 	ok "appended events arrive live and the newest is selected"
 else
@@ -115,13 +108,7 @@ while [ $i -lt 50 ] && [ -z "$pid" ]; do
 done
 sleep 0.3
 kill -TERM $pid 2>/dev/null
-i=0
-while [ $i -lt 50 ]; do
-	screen=$($T capture-pane -p -t sig)
-	printf '%s\n' "$screen" | grep -q 'SIG-TTY-SANE' && break
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for sig 'SIG-TTY-SANE' || true
 if printf '%s\n' "$screen" | grep -q 'SIG-EXITED-143' && printf '%s\n' "$screen" | grep -q 'SIG-TTY-SANE'; then
 	ok "SIGTERM ends the viewer with status 143 and a sane terminal"
 else
@@ -137,13 +124,7 @@ $T new-session -d -s evil -x 80 -y 24 "LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' '$evi
 title_before=$($T display -p -t evil '#{pane_title}')
 sleep 0.5
 $T send-keys -t evil Enter
-i=0
-while [ $i -lt 50 ]; do
-	screen=$($T capture-pane -p -t evil)
-	printf '%s\n' "$screen" | grep -q 'Subject' && break
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_for evil 'Subject' || true
 if printf '%s\n' "$screen" | grep -qF 'ev\e]0;PWNED\x07il'; then ok "an OSC title sequence in a user name is shown escaped"; else not_ok "an OSC title sequence in a user name is shown escaped"; fi
 if printf '%s\n' "$screen" | grep -qF 'C:\x\e[2J\u202Egnp.exe'; then ok "CSI and bidi override in an object name are shown escaped"; else not_ok "CSI and bidi override in an object name are shown escaped"; fi
 if printf '%s\n' "$screen" | grep -q 'oaview  '; then ok "the screen was not cleared by the log"; else not_ok "the screen was not cleared by the log"; fi
