@@ -8,19 +8,23 @@ set -u
 OAVIEW=${OAVIEW:-./oaview}
 DATA=${TEST_DATA_DIR:-$(dirname "$0")/data}
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
-sock=oaview-test-$$
-T="tmux -L $sock"
+# A private tmux: its own socket directory, no configuration file, UTF-8
+# whatever the caller's locale, and not nested in the caller's tmux.
+tmuxdir=$(mktemp -d) || exit 99
+unset TMUX
+T="env TMUX_TMPDIR=$tmuxdir LC_ALL=C.UTF-8 tmux -f /dev/null -L oaview-test"
 pass=0 fail=0
-trap '$T kill-server 2>/dev/null' EXIT
+trap '$T kill-server 2>/dev/null; rm -rf "$tmuxdir"' EXIT
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; printf '%s\n' "$screen" | sed 's/^/#   /'; }
 
-# Poll a session's pane until it shows the pattern (at most ~5 s); the
-# last capture is left in $screen.
+# Poll a session's pane until it shows the pattern (at most ~15 s: a
+# loaded CI machine may run every test at once); the last capture is left
+# in $screen.
 wait_for() { # session, pattern
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 150 ]; do
 		screen=$($T capture-pane -p -t "$1" 2>/dev/null)
 		printf '%s\n' "$screen" | grep -q -- "$2" && return 0
 		sleep 0.1
@@ -96,18 +100,14 @@ fi
 $T send-keys -t live q
 rm -f "$live"
 
-# SIGTERM while the viewer runs: the terminal comes back sane.
+# SIGTERM while the viewer runs: the terminal comes back sane.  The pane's
+# shell writes its pid and execs oaview, so the pid is oaview's.
+pidf=$tmuxdir/sig.pid
 $T new-session -d -s sig -x 80 -y 24 \
-	"cd '$DATA' && LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' mdc_ID4688-4663-4656-LSASS_dump_with_LSASSY_process.evtx; echo SIG-EXITED-\$?; stty -a | grep -q ' icanon .* echo ' && echo SIG-TTY-SANE; sleep 30"
-i=0
-pid=
-while [ $i -lt 50 ] && [ -z "$pid" ]; do
-	pid=$(pgrep -P "$($T display -p -t sig '#{pane_pid}')" oaview)
-	sleep 0.1
-	i=$((i + 1))
-done
-sleep 0.3
-kill -TERM $pid 2>/dev/null
+	"cd '$DATA' && LC_ALL=C.UTF-8 TERM=linux sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"' '$pidf' '$OAVIEW' mdc_ID4688-4663-4656-LSASS_dump_with_LSASSY_process.evtx; echo SIG-EXITED-\$?; stty -a | grep -q ' icanon .* echo ' && echo SIG-TTY-SANE; sleep 30"
+# once the list is drawn, curses owns the terminal and the handler is set
+wait_for sig '15/15' || true
+kill -TERM "$(cat "$pidf" 2>/dev/null)" 2>/dev/null
 wait_for sig 'SIG-TTY-SANE' || true
 if printf '%s\n' "$screen" | grep -q 'SIG-EXITED-143' && printf '%s\n' "$screen" | grep -q 'SIG-TTY-SANE'; then
 	ok "SIGTERM ends the viewer with status 143 and a sane terminal"
@@ -122,7 +122,7 @@ evil=$(mktemp) || exit 99
 printf '%s\n' '{"EventID":4663,"Hostname":"H1","RecordNumber":7,"SubjectUserName":"ev\u001b]0;PWNED\u0007il","SubjectDomainName":"CORP","ObjectType":"File","ObjectName":"C:\\x\u001b[2J\u202egnp.exe","HandleId":"0x1","ProcessId":"0x2","AccessMask":"0x2"}' >"$evil"
 $T new-session -d -s evil -x 80 -y 24 "LC_ALL=C.UTF-8 TERM=linux '$OAVIEW' '$evil'; sleep 30"
 title_before=$($T display -p -t evil '#{pane_title}')
-sleep 0.5
+wait_for evil 'oaview  ' || true
 $T send-keys -t evil Enter
 wait_for evil 'Subject' || true
 if printf '%s\n' "$screen" | grep -qF 'ev\e]0;PWNED\x07il'; then ok "an OSC title sequence in a user name is shown escaped"; else not_ok "an OSC title sequence in a user name is shown escaped"; fi
