@@ -143,6 +143,9 @@ struct followed {
 	struct text_source *old_ts;
 	uint64_t old_offset;
 	int64_t retire_at;      /* monotonic ms */
+	int vanished;           /* the path went away under an open file: a
+				 * rotation if a new file comes before
+				 * retire_at, a deletion if not */
 
 	/* EVTX */
 	struct chunk_slot *slots;
@@ -540,6 +543,19 @@ static int text_poll(struct followed *s, int64_t now)
 			return 1;
 	}
 	struct stat st;
+	if (s->fd >= 0 && stat(s->path, &st) != 0 && errno == ENOENT) {
+		/* Renamed or removed under us.  A rotation (rename, then create)
+		 * leaves the name missing for a moment: say nothing yet, finish
+		 * the old file, and tell rotation from deletion by whether a new
+		 * file is there when that is done. */
+		if (text_drain(s, s->fd, &s->offset, s->ts))
+			return 1;
+		text_retire(s, now);
+		s->vanished = 1;
+		return 0;
+	}
+	int vanished = s->vanished;
+	s->vanished = 0;
 	if (stat_path(s, &st) < 0) {
 		if (s->fd >= 0) {
 			if (text_drain(s, s->fd, &s->offset, s->ts))
@@ -548,6 +564,9 @@ static int text_poll(struct followed *s, int64_t now)
 		}
 		return 0;
 	}
+	if (vanished && s->fd < 0)
+		follow_diag(s, "was replaced (rotated); the old file was read to its end, now reading "
+			    "the new one from its start");
 	if (s->fd >= 0 && (st.st_dev != s->dev || st.st_ino != s->ino)) {
 		if (text_drain(s, s->fd, &s->offset, s->ts))
 			return 1;

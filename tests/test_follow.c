@@ -251,6 +251,34 @@ static void test_rotation_finishes_the_old_file_then_reads_the_new(void **state)
 	tmpdir_remove(&t);
 }
 
+/* logrotate's create: the name is missing for a moment between the rename
+ * and the new file.  A poll in that moment must not call it a deletion. */
+static void test_rotation_with_a_gap_is_a_rotation(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	struct collector c = {0};
+	tmpdir_make(&t);
+	write_file(t.path, "plain old one\n");
+	struct follow *f = follow_start(&c, t.path, 1);
+	append(t.path, "plain old two\n");
+	assert_int_equal(rename(t.path, t.other), 0);
+	assert_int_equal(follow_poll(f, 0), 1);      /* the name is gone */
+	assert_int_equal(c.n, 2);
+	assert_string_equal(follow_status(f, 0), "following");
+	write_file(t.path, "plain new one\n");
+	poll_until(f, &c, 3);
+	const char *want[] = {"plain old one", "plain old two", "plain new one"};
+	assert_lines(&c, want, 3);
+	assert_non_null(strstr(c.diags, "rotated"));
+	assert_null(strstr(c.diags, "deleted"));
+	assert_null(strstr(c.diags, "is back"));
+	assert_string_equal(follow_status(f, 0), "following");
+	follow_free(f);
+	collector_free(&c);
+	tmpdir_remove(&t);
+}
+
 static void test_copytruncate_reads_again_from_the_start(void **state)
 {
 	(void)state;
@@ -286,11 +314,13 @@ static void test_deleted_file_is_waited_for(void **state)
 	append(t.path, "plain before two\n");
 	assert_int_equal(unlink(t.path), 0);
 	assert_int_equal(follow_poll(f, 0), 1);
-	assert_string_equal(follow_status(f, 0), "deleted; showing what was read, waiting for it to return");
-	for (int i = 0; i < 4; i++)
+	assert_int_equal(c.n, 2);
+	/* Deleted, not rotated: no new file within the grace period. */
+	for (int i = 0; i < 6; i++)
 		assert_true(follow_poll(f, 100) >= 0);
 	assert_string_equal(follow_status(f, 0), "deleted; showing what was read, waiting for it to return");
 	assert_int_equal(count_diags(&c, "deleted"), 1);
+	assert_null(strstr(c.diags, "rotated"));
 	write_file(t.path, "plain after one\nplain after two\n");
 	poll_until(f, &c, 4);
 	const char *want[] = {"plain before one", "plain before two", "plain after one", "plain after two"};
@@ -662,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_partial_line_is_held_until_its_newline),
 		cmocka_unit_test(test_rotation_finishes_the_old_file_then_reads_the_new),
 		cmocka_unit_test(test_copytruncate_reads_again_from_the_start),
+		cmocka_unit_test(test_rotation_with_a_gap_is_a_rotation),
 		cmocka_unit_test(test_deleted_file_is_waited_for),
 		cmocka_unit_test(test_permission_denied_is_a_status_not_a_failure),
 		cmocka_unit_test(test_directory_in_place_of_the_file),
