@@ -257,15 +257,11 @@ static int order_cmp(const void *a, const void *b, void *ctx)
 	return i < j ? -1 : i > j;
 }
 
-int correlate_all(struct store *st)
+int correlate_store(struct correlator *c, struct store *st)
 {
-	struct correlator *c = correlator_new();
 	uint32_t *order = malloc((st->count ? st->count : 1) * sizeof *order);
-	if (!c || !order) {
-		correlator_free(c);
-		free(order);
+	if (!order)
 		return -1;
-	}
 	/* Keys never match across computers, so each source in its record
 	 * order is enough.  Readers usually append in that order already (the
 	 * check is cheap); a newest-first load does not. */
@@ -281,6 +277,15 @@ int correlate_all(struct store *st)
 	for (size_t i = 0; i < st->count && rc == 0; i++)
 		rc = correlate_event(c, st, order[i]);
 	free(order);
+	return rc;
+}
+
+int correlate_all(struct store *st)
+{
+	struct correlator *c = correlator_new();
+	if (!c)
+		return -1;
+	int rc = correlate_store(c, st);
 	correlator_free(c);
 	return rc;
 }

@@ -32,6 +32,11 @@ int correlate_event(struct correlator *c, struct store *st, uint32_t index);
  * order the events were appended in.  Returns 0 or -1. */
 int correlate_all(struct store *st);
 
+/* The same into c, which keeps the open lifetimes: later events given to
+ * correlate_event join them (a follow that starts with a loaded store).
+ * c must not have seen any of the store's events yet. */
+int correlate_store(struct correlator *c, struct store *st);
+
 /* Role of an event id in correlation. */
 enum correlate_role {
 	ROLE_NONE,

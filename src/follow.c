@@ -176,6 +176,7 @@ struct follow {
 	struct evtx_decoder *decoder;
 	char *buf;              /* FOLLOW_READ_SIZE bytes for text reads */
 	int stopped;            /* the sink asked to stop */
+	int newest_first;       /* first EVTX reads: newest chunks first */
 	int busy;               /* a source has more to read right now */
 	int delivered;          /* records delivered by this poll */
 };
@@ -921,7 +922,7 @@ static int evtx_start(struct followed *s, char *err, size_t errlen)
 		evtx_scan_slot(s, i, size);
 	s->size_read = size;
 	struct record_sink sink = {evtx_first_record, source_diag, s};
-	struct evtx_options eo = {s->f->threads, s->f->keep_all, 0};
+	struct evtx_options eo = {s->f->threads, s->f->keep_all, s->f->newest_first};
 	char why[512];
 	int rc = 0;
 	if (size > EVTX_FILE_HEADER_SIZE) {
@@ -1187,6 +1188,11 @@ static struct followed *followed_new(struct follow *f, const char *path, uint16_
 	}
 	s->base = slash ? strrchr(s->path, '/') + 1 : s->path;
 	return s;
+}
+
+void follow_set_newest_first(struct follow *f, int on)
+{
+	f->newest_first = on;
 }
 
 int follow_add(struct follow *f, const char *path, uint16_t source, char *err, size_t errlen)

@@ -29,6 +29,11 @@ struct follow_sink {
 struct follow *follow_new(const struct follow_sink *sink, int keep_all, int threads);
 void follow_free(struct follow *f);
 
+/* Make follow_add's first read of an EVTX file deliver its newest chunks
+ * first (each batch still in record order), as a viewer loading in the
+ * background wants; later records still come in order. */
+void follow_set_newest_first(struct follow *f, int on);
+
 /* Read path's present content and start following it.  Returns 0, or -1
  * with a one-line message naming the file in err (the file cannot be read
  * at all and is not followed). */

@@ -121,22 +121,20 @@ static int run_reports(const struct options *o, struct store *st)
 }
 
 /* ---- the viewer --------------------------------------------------------
- * Without --follow the files are read by a background thread (loader.c)
- * while the viewer already answers keys; with --follow their present
- * content is read first and then every new event is appended, correlated
- * and shown as it arrives.  Warnings go to a counter the status bar shows
- * (stderr would scribble over the screen). */
+ * The files are read by a background thread (loader.c) while the viewer
+ * already answers keys; with --follow that thread reads them through
+ * follow_add, and once they are in the viewer polls for new events, each
+ * appended, correlated and shown as it arrives.  Warnings go to a counter
+ * the status bar shows (stderr would scribble over the screen). */
 
 struct viewer {
 	const struct options *o;
 	struct store st;
 	struct loader loader;
-	int loading;                 /* the loader thread runs */
-	struct follow *follow;
-	struct correlator *corr;
 	pthread_mutex_t warn_lock;
 	size_t warnings;
-	char last_warning[512];
+	char last_warning[512];      /* under warn_lock */
+	char shown_warning[512];     /* the viewer's copy */
 };
 
 static void viewer_warn(void *ctx, const char *message)
@@ -151,62 +149,45 @@ static void viewer_warn(void *ctx, const char *message)
 static const char *viewer_last_problem(void *ctx, size_t *count)
 {
 	struct viewer *vw = ctx;
-	/* called by the viewer's thread while the loader may add one: the
-	 * copy in last_warning is only ever replaced whole under the lock */
+	/* called by the viewer's thread while the loader may add one */
 	pthread_mutex_lock(&vw->warn_lock);
 	*count = vw->warnings;
+	memcpy(vw->shown_warning, vw->last_warning, sizeof vw->shown_warning);
 	pthread_mutex_unlock(&vw->warn_lock);
-	return vw->last_warning;
+	return vw->shown_warning;
 }
 
 static int viewer_loading(void *ctx)
 {
 	struct viewer *vw = ctx;
-	return vw->loading && !vw->loader.done;
+	return !vw->loader.done;
 }
 
 static void viewer_lock(void *ctx)
 {
 	struct viewer *vw = ctx;
-	if (vw->loading)
-		loader_lock(&vw->loader);
+	loader_lock(&vw->loader);
 }
 
 static void viewer_unlock(void *ctx)
 {
 	struct viewer *vw = ctx;
-	if (vw->loading)
-		loader_unlock(&vw->loader);
-}
-
-static int viewer_follow_record(void *ctx, uint16_t source, const struct record *rec)
-{
-	struct viewer *vw = ctx;
-	int oom = 0;
-	uint32_t index = store_append(&vw->st, rec, source, &oom);
-	if (oom)
-		return 1;
-	if (index != EVENT_NONE && correlate_event(vw->corr, &vw->st, index) < 0)
-		return 1;
-	return 0;
-}
-
-static void viewer_follow_diag(void *ctx, uint16_t source, const char *message)
-{
-	(void)source;
-	viewer_warn(ctx, message);
+	loader_unlock(&vw->loader);
 }
 
 static int viewer_poll(void *ctx, int timeout_ms)
 {
 	struct viewer *vw = ctx;
-	return follow_poll(vw->follow, timeout_ms);
+	return follow_poll(vw->loader.follow, timeout_ms);
 }
 
 static const char *viewer_source_status(void *ctx, uint16_t source)
 {
 	struct viewer *vw = ctx;
-	return vw->follow ? follow_status(vw->follow, source) : NULL;
+	/* (while the loading thread adds files, follow is its alone) */
+	if (!vw->loader.follow || !vw->loader.done)
+		return NULL;
+	return follow_status(vw->loader.follow, source);
 }
 
 static int run_viewer(struct options *o, struct filter **filters)
@@ -231,30 +212,14 @@ static int run_viewer(struct options *o, struct filter **filters)
 	vw->st.volumes = &o->volumes;
 	int status = 0;
 	struct load_options lo = {o->threads, viewer_warn, vw};
-	if (o->follow) {
-		vw->corr = correlator_new();
-		struct follow_sink sink = {viewer_follow_record, viewer_follow_diag, vw};
-		vw->follow = vw->corr ? follow_new(&sink, o->keep_all, o->threads) : NULL;
-		if (!vw->follow) {
-			fputs("oaview: out of memory\n", stderr);
-			status = 1;
-			goto out;
-		}
-		for (size_t i = 0; i < o->nfiles; i++) {
-			int source = store_add_source(&vw->st, o->files[i]);
-			if (source < 0 || follow_add(vw->follow, o->files[i], (uint16_t)source, err, sizeof err) < 0) {
-				fprintf(stderr, "oaview: %s\n", source < 0 ? "out of memory" : err);
-				status = 2;
-				goto out;
-			}
-		}
-	} else {
-		if (loader_start(&vw->loader, &vw->st, o->files, o->nfiles, &lo, 1) < 0) {
-			fputs("oaview: cannot start the loading thread\n", stderr);
-			status = 1;
-			goto out;
-		}
-		vw->loading = 1;
+	/* The present content is read in the background, newest EVTX chunks
+	 * first; with -F following starts when it is in. */
+	if ((o->follow ? loader_start_follow(&vw->loader, &vw->st, o->files, o->nfiles, &lo)
+		       : loader_start(&vw->loader, &vw->st, o->files, o->nfiles, &lo, 1)) < 0) {
+		fputs("oaview: cannot start the loading thread (out of memory)\n", stderr);
+		loader_free(&vw->loader);
+		status = 1;
+		goto out;
 	}
 	struct view v;
 	view_init(&v, &vw->st);
@@ -265,10 +230,10 @@ static int run_viewer(struct options *o, struct filter **filters)
 	struct tui_args ta = {
 		.st = &vw->st,
 		.view = &v,
-		.follow = vw->follow,
+		.follow = vw->loader.follow,
 		.script_path = getenv("OAVIEW_SCRIPT"),
 		.color = o->color,
-		.poll_follow = vw->follow ? viewer_poll : NULL,
+		.poll_follow = vw->loader.follow ? viewer_poll : NULL,
 		.poll_ctx = vw,
 		.source_status = viewer_source_status,
 		.loading = viewer_loading,
@@ -278,17 +243,14 @@ static int run_viewer(struct options *o, struct filter **filters)
 		.last_problem = viewer_last_problem,
 	};
 	status = tui_run(&ta);
-	if (vw->loading) {
-		loader_cancel(&vw->loader);
-		if (vw->loader.failed && status == 0) {
-			fprintf(stderr, "oaview: %s\n", vw->loader.error);
-			status = 2;
-		}
+	loader_cancel(&vw->loader);
+	if (vw->loader.failed && status == 0) {
+		fprintf(stderr, "oaview: %s\n", vw->loader.error);
+		status = 2;
 	}
+	loader_free(&vw->loader);
 	view_free(&v);
 out:
-	follow_free(vw->follow);
-	correlator_free(vw->corr);
 	store_free(&vw->st);
 	pthread_mutex_destroy(&vw->warn_lock);
 	free(vw);
