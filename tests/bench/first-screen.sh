@@ -1,13 +1,16 @@
 #!/bin/sh
-# first-screen.sh OAVIEW FILE [RUNS] - how long the viewer takes, from
+# first-screen.sh OAVIEW FILE [RUNS [OPTION...]] - how long the viewer takes, from
 # start, to show the newest events of FILE (a big EVTX), measured on a real
 # terminal (tmux, 80x24): the time until the selected row ('>') of a fully
 # drawn list first appears.  Also the time until loading ends.  Prints the
-# median of RUNS (default 5).
+# median of RUNS (default 5).  OPTIONs go to oaview (e.g. -F).
 set -eu
 OAVIEW=$1
 FILE=$2
 RUNS=${3:-5}
+shift 2
+[ $# -gt 0 ] && shift
+OPTS="$*"
 command -v tmux >/dev/null || { echo "first-screen.sh: tmux is needed" >&2; exit 1; }
 sock=oaview-bench-$$
 T="tmux -L $sock"
@@ -17,7 +20,7 @@ firsts="" ends=""
 for r in $(seq "$RUNS"); do
 	sync
 	start=$(now)
-	$T new-session -d -s b -x 80 -y 24 "TERM=linux '$OAVIEW' '$FILE'; sleep 60"
+	$T new-session -d -s b -x 80 -y 24 "TERM=linux '$OAVIEW' $OPTS '$FILE'; sleep 60"
 	first=""
 	while :; do
 		screen=$($T capture-pane -p -t b 2>/dev/null || true)
