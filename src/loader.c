@@ -17,6 +17,32 @@ void loader_unlock(struct loader *l)
 	pthread_mutex_unlock(&l->lock);
 }
 
+/* A file that cannot be read: the viewer shows it at once (as a warning)
+ * and the first such message is kept for the exit. */
+static void loader_fail(struct loader *l, const char *err)
+{
+	if (l->opt.diag)
+		l->opt.diag(l->opt.diag_ctx, err);
+	loader_lock(l);
+	if (!l->failed)
+		snprintf(l->error, sizeof l->error, "%s", err);
+	l->failed = 1;
+	loader_unlock(l);
+}
+
+/* Everything is in: link it (into corr, or a correlator of its own) and
+ * say so. */
+static void loader_finish(struct loader *l, struct correlator *corr)
+{
+	loader_lock(l);
+	if (!l->cancel && (corr ? correlate_store(corr, l->st) : correlate_all(l->st)) < 0 && !l->failed) {
+		snprintf(l->error, sizeof l->error, "out of memory while linking events");
+		l->failed = 1;
+	}
+	l->done = 1;
+	loader_unlock(l);
+}
+
 static void *loader_main(void *arg)
 {
 	struct loader *l = arg;
@@ -24,21 +50,10 @@ static void *loader_main(void *arg)
 		l->current = i;
 		char err[1024];
 		struct load_sync sync = {&l->lock, l->newest_first, &l->cancel};
-		if (load_file_sync(l->st, l->files[i], &l->opt, &sync, err, sizeof err) < 0) {
-			loader_lock(l);
-			if (!l->failed)
-				snprintf(l->error, sizeof l->error, "%s", err);
-			l->failed = 1;
-			loader_unlock(l);
-		}
+		if (load_file_sync(l->st, l->files[i], &l->opt, &sync, err, sizeof err) < 0 && !l->cancel)
+			loader_fail(l, err);
 	}
-	loader_lock(l);
-	if (!l->cancel && correlate_all(l->st) < 0 && !l->failed) {
-		snprintf(l->error, sizeof l->error, "out of memory while linking events");
-		l->failed = 1;
-	}
-	l->done = 1;
-	loader_unlock(l);
+	loader_finish(l, NULL);
 	return NULL;
 }
 
@@ -63,21 +78,9 @@ static void *loader_follow_main(void *arg)
 		}
 		if (l->cancel)
 			break;
-		if (l->opt.diag) /* the viewer shows it now, not only at exit */
-			l->opt.diag(l->opt.diag_ctx, err);
-		loader_lock(l);
-		if (!l->failed)
-			snprintf(l->error, sizeof l->error, "%s", err);
-		l->failed = 1;
-		loader_unlock(l);
+		loader_fail(l, err);
 	}
-	loader_lock(l);
-	if (!l->cancel && correlate_store(l->corr, l->st) < 0 && !l->failed) {
-		snprintf(l->error, sizeof l->error, "out of memory while linking events");
-		l->failed = 1;
-	}
-	l->done = 1;
-	loader_unlock(l);
+	loader_finish(l, l->corr);
 	return NULL;
 }
 
