@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "correlate.h"
-#include "evt_writer.h"
+#include "legacy_fixtures.h"
 
 #include <unistd.h>
 
@@ -209,52 +209,18 @@ static void test_legacy_decimal_ids_match_like_hex(void **state)
  * (DESIGN.md "Legacy insertion strings"), read back through the real EVT
  * reader (libevt). */
 
-static const char *const L560_LOCAL[] = {
-	"Security", "File", "C:\\DeptFiles\\budget.xls", "20084",
-	"0", "251509", "2936", "C:\\WINDOWS\\explorer.exe",
-	"Fred", "ELM", "(0x0,0x13388)",
-	"-", "-", "-",
-	"READ_CONTROL\r\n\t\t\tReadData (or ListDirectory)", "-", "0", "0x20001",
-};
-static const char *const L567[] = {
-	"Security", "20084", "File", "2936", "C:\\WINDOWS\\explorer.exe",
-	"ReadData (or ListDirectory)", "0x1",
-};
-static const char *const L562[] = {
-	"Security", "20084", "2936", "C:\\WINDOWS\\explorer.exe",
-};
-/* A share open: System (PID 4) as the machine account for the client. */
-static const char *const L560_SHARE[] = {
-	"Security", "File", "C:\\Shares\\Tools\\readme.txt", "1744",
-	"0", "3050412", "4", "",
-	"DC1$", "CORP", "(0x0,0x3E7)",
-	"support.engineer", "CORP", "(0x0,0x1A2B3)",
-	"%%1537\r\n\t\t\t%%4416", "-", "0", "0x10001",
-};
-static const char *const L562_SHARE[] = {"Security", "1744", "4", ""};
-#define NSTR(a) (sizeof(a) / sizeof((a)[0]))
-
 static void test_legacy_evt_560_567_562_are_linked(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/oaview-legacy-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct evt_writer *w = evt_writer_open(path);
-	assert_non_null(w);
-	const uint32_t t0 = 1100000000;
-	assert_int_equal(evt_writer_add(w, 1, t0, 560, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
-					NSTR(L560_LOCAL), L560_LOCAL), 0);
-	assert_int_equal(evt_writer_add(w, 2, t0 + 1, 560, EVT_WRITER_AUDIT_SUCCESS, "Security", "DC1",
-					NSTR(L560_SHARE), L560_SHARE), 0);
-	assert_int_equal(evt_writer_add(w, 3, t0 + 2, 567, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
-					NSTR(L567), L567), 0);
-	assert_int_equal(evt_writer_add(w, 4, t0 + 3, 562, EVT_WRITER_AUDIT_SUCCESS, "Security", "W3DC",
-					NSTR(L562), L562), 0);
-	assert_int_equal(evt_writer_add(w, 5, t0 + 4, 562, EVT_WRITER_AUDIT_SUCCESS, "Security", "DC1",
-					NSTR(L562_SHARE), L562_SHARE), 0);
-	assert_int_equal(evt_writer_close(w), 0);
+	const struct legacy_event ev[] = {
+		LEGACY_EVENT(560, "W3DC", legacy_560_local),
+		LEGACY_EVENT(560, "DC1", legacy_560_share),
+		LEGACY_EVENT(567, "W3DC", legacy_567_read),
+		LEGACY_EVENT(562, "W3DC", legacy_562_local),
+		LEGACY_EVENT(562, "DC1", legacy_562_share),
+	};
+	legacy_write_evt(path, ev, LEGACY_N(ev));
 
 	struct store legacy;
 	store_init(&legacy);

@@ -10,7 +10,7 @@
 
 #include "correlate.h"
 #include "coverage.h"
-#include "evt_writer.h"
+#include "legacy_fixtures.h"
 
 struct loaded {
 	struct store st;
@@ -250,30 +250,17 @@ static void test_4663_without_4656_means_opens_are_not_logged(void **state)
 	store_free(&st);
 }
 
-static const char *const L560_SHARE[] = {
-	"Security", "File", "C:\\Shares\\Tools\\readme.txt", "1744",
-	"0", "3050412", "4", "",
-	"DC1$", "CORP", "(0x0,0x3E7)",
-	"support.engineer", "CORP", "(0x0,0x1A2B3)",
-	"%%1537\r\n\t\t\t%%4416", "-", "0", "0x10001",
-};
-static const char *const L562_SHARE[] = {"Security", "1744", "4", ""};
 
 static void test_legacy_560_562_without_567_point_to_share_access(void **state)
 {
 	(void)state;
 	/* a fixture from the documented layouts: no real 56x log is public */
 	char path[] = "/tmp/oaview-coverage-legacy-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct evt_writer *w = evt_writer_open(path);
-	assert_non_null(w);
-	assert_int_equal(evt_writer_add(w, 1, 1100000000, 560, EVT_WRITER_AUDIT_SUCCESS, "Security",
-					"DC1", 18, L560_SHARE), 0);
-	assert_int_equal(evt_writer_add(w, 2, 1100000001, 562, EVT_WRITER_AUDIT_SUCCESS, "Security",
-					"DC1", 4, L562_SHARE), 0);
-	assert_int_equal(evt_writer_close(w), 0);
+	const struct legacy_event ev[] = {
+		LEGACY_EVENT(560, "DC1", legacy_560_share),
+		LEGACY_EVENT(562, "DC1", legacy_562_share),
+	};
+	legacy_write_evt(path, ev, LEGACY_N(ev));
 	struct loaded l;
 	load(&l, path);
 	unlink(path);

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evt_writer.h"
+#include "legacy_fixtures.h"
 #include "legacy_layout.h"
 #include "record.h"
 #include "source_evt.h"
@@ -209,35 +209,9 @@ static void fixture_truncate(const struct fixture *f, off_t size)
 	assert_int_equal(truncate(f->path, size), 0);
 }
 
-/* Windows 2003 560 (18 strings): a local open by explorer.exe. */
-static const char *const s560_local[] = {
-	"Security", "File", "C:\\DeptFiles\\budget.xls", "20084",
-	"0", "251509", "2936", "C:\\WINDOWS\\explorer.exe",
-	"Fred", "ELM", "(0x0,0x13388)",
-	"-", "-", "-",
-	"READ_CONTROL\r\n\t\t\tReadData (or ListDirectory)", "-", "0", "0x20001",
-};
-
-/* Windows 2003 560 of a share open: System (PID 4) as the machine account
- * DC1$, on behalf of the client support.engineer. */
-static const char *const s560_share[] = {
-	"Security", "File", "C:\\Shares\\Tools\\readme.txt", "1744",
-	"0", "3050412", "4", "",
-	"DC1$", "CORP", "(0x0,0x3E7)",
-	"support.engineer", "CORP", "(0x0,0x1A2B3)",
-	"%%1537\r\n\t\t\t%%4416", "-", "0", "0x10001",
-};
-
-/* 567 (7 strings): an access through handle 20084 of process 2936. */
-static const char *const s567[] = {
-	"Security", "20084", "File", "2936", "C:\\WINDOWS\\explorer.exe",
-	"ReadData (or ListDirectory)", "0x1",
-};
-
-/* 562 (4 strings): the close of handle 20084. */
-static const char *const s562[] = {
-	"Security", "20084", "2936", "C:\\WINDOWS\\explorer.exe",
-};
+/* (The Windows 2003 560/567/562 are in tests/legacy_fixtures.c: a local
+ * open by explorer.exe (18 strings), an access through its handle (7), its
+ * close (4), and a share open for a client (18).) */
 
 /* 528 (a logon, not object access) with made-up but plausible strings. */
 static const char *const s528[] = {
@@ -441,15 +415,15 @@ static void test_fixture_open_access_close(void **state)
 	assert_int_equal(evt_writer_add(f.w, 1, T0, 528, EVT_WRITER_AUDIT_SUCCESS, "Security",
 					"W3DC", NSTR(s528), s528), 0);
 	assert_int_equal(evt_writer_add(f.w, 2, T0 + 1, 560, EVT_WRITER_AUDIT_SUCCESS,
-					"Security", "W3DC", NSTR(s560_local), s560_local), 0);
+					"Security", "W3DC", NSTR(legacy_560_local), legacy_560_local), 0);
 	assert_int_equal(evt_writer_add(f.w, 3, T0 + 2, 567, EVT_WRITER_AUDIT_SUCCESS,
-					"Security", "W3DC", NSTR(s567), s567), 0);
+					"Security", "W3DC", NSTR(legacy_567_read), legacy_567_read), 0);
 	assert_int_equal(evt_writer_add(f.w, 4, T0 + 3, 562, EVT_WRITER_AUDIT_SUCCESS,
-					"Security", "W3DC", NSTR(s562), s562), 0);
+					"Security", "W3DC", NSTR(legacy_562_local), legacy_562_local), 0);
 	assert_int_equal(evt_writer_add(f.w, 5, T0 + 4, 560, EVT_WRITER_AUDIT_SUCCESS,
-					"Security", "DC1", NSTR(s560_share), s560_share), 0);
+					"Security", "DC1", NSTR(legacy_560_share), legacy_560_share), 0);
 	assert_int_equal(evt_writer_add(f.w, 6, T0 + 5, 560, EVT_WRITER_AUDIT_FAILURE,
-					"Security", "W3DC", NSTR(s560_local), s560_local), 0);
+					"Security", "W3DC", NSTR(legacy_560_local), legacy_560_local), 0);
 	fixture_close(&f);
 
 	assert_int_equal(read_into(f.path, 1, &c, err, sizeof(err)), 0);
@@ -664,7 +638,7 @@ static void test_fixture_sink_stop(void **state)
 	fixture_open(&f);
 	for (uint32_t i = 1; i <= 3; i++)
 		assert_int_equal(evt_writer_add(f.w, i, T0, 562, EVT_WRITER_AUDIT_SUCCESS,
-						"Security", "W3DC", NSTR(s562), s562), 0);
+						"Security", "W3DC", NSTR(legacy_562_local), legacy_562_local), 0);
 	fixture_close(&f);
 	c.stop_after = 1;
 	assert_int_equal(read_into(f.path, 1, &c, err, sizeof(err)), 1);
@@ -680,12 +654,12 @@ static void write_three(struct fixture *f, uint32_t *second_offset)
 {
 	fixture_open(f);
 	assert_int_equal(evt_writer_add(f->w, 10, T0, 560, EVT_WRITER_AUDIT_SUCCESS, "Security",
-					"W3DC", NSTR(s560_local), s560_local), 0);
+					"W3DC", NSTR(legacy_560_local), legacy_560_local), 0);
 	*second_offset = evt_writer_offset(f->w);
 	assert_int_equal(evt_writer_add(f->w, 11, T0, 567, EVT_WRITER_AUDIT_SUCCESS, "Security",
-					"W3DC", NSTR(s567), s567), 0);
+					"W3DC", NSTR(legacy_567_read), legacy_567_read), 0);
 	assert_int_equal(evt_writer_add(f->w, 12, T0, 562, EVT_WRITER_AUDIT_SUCCESS, "Security",
-					"W3DC", NSTR(s562), s562), 0);
+					"W3DC", NSTR(legacy_562_local), legacy_562_local), 0);
 	fixture_close(f);
 }
 

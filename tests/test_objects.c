@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
-#include "evt_writer.h"
+#include "legacy_fixtures.h"
 #include "objects.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -555,7 +555,6 @@ static const char *const L560_SHARE[] = {
 	"support.engineer", "CORP", "(0x0,0x1A2B3)",
 	"%%4417\r\n\t\t\t%%4418", "-", "0", "0x6",
 };
-static const char *const L562_SHARE[] = {"Security", "1744", "4", ""};
 static const char *const L560_DELETE[] = {
 	"Security", "File", "C:\\DeptFiles\\old.xls", "20100",
 	"0", "251600", "2936", "C:\\WINDOWS\\explorer.exe",
@@ -564,30 +563,21 @@ static const char *const L560_DELETE[] = {
 	"DELETE", "-", "0", "0x10000",
 };
 static const char *const L564[] = {"Security", "20100", "2936", "C:\\WINDOWS\\explorer.exe"};
-#define NSTR(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_legacy_560_alone_is_could_have_and_567_is_done(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/oaview-objects-legacy-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	struct evt_writer *w = evt_writer_open(path);
-	assert_non_null(w);
-	const uint32_t t0 = 1100000000;
-	uint32_t n = 1;
-#define ADD(host, id, s) assert_int_equal(evt_writer_add(w, n, t0 + n, id, EVT_WRITER_AUDIT_SUCCESS, \
-							 "Security", host, NSTR(s), s), 0), n++
-	ADD("W3DC", 560, L560_WRITE);
-	ADD("W3DC", 567, L567_WRITE);
-	ADD("W3DC", 562, L562);
-	ADD("DC1", 560, L560_SHARE);
-	ADD("DC1", 562, L562_SHARE);
-	ADD("W3DC", 560, L560_DELETE);
-	ADD("W3DC", 564, L564);
-#undef ADD
-	assert_int_equal(evt_writer_close(w), 0);
+	const struct legacy_event ev[] = {
+		LEGACY_EVENT(560, "W3DC", L560_WRITE),
+		LEGACY_EVENT(567, "W3DC", L567_WRITE),
+		LEGACY_EVENT(562, "W3DC", L562),
+		LEGACY_EVENT(560, "DC1", L560_SHARE),
+		LEGACY_EVENT(562, "DC1", legacy_562_share),
+		LEGACY_EVENT(560, "W3DC", L560_DELETE),
+		LEGACY_EVENT(564, "W3DC", L564),
+	};
+	legacy_write_evt(path, ev, LEGACY_N(ev));
 
 	struct store legacy;
 	struct object_index idx;
