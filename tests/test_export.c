@@ -3,7 +3,8 @@
  * the object-activity printer in its three formats.
  *
  * The disk-full and read-only cases mount a small tmpfs, which needs root;
- * without it they are skipped (a non-root run checks EACCES instead). */
+ * without it they are skipped (a non-root run checks EACCES instead).  A
+ * write that fails part-way is checked everywhere with a file-size limit. */
 #include "test_util.h"
 
 #include <dirent.h>
@@ -11,8 +12,11 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "correlate.h"
@@ -224,6 +228,47 @@ static void test_disk_full_leaves_no_partial_file_and_keeps_the_old_one(void **s
 	fixture_free(&fx);
 }
 
+/* A write that fails part-way, without root or a small file system: a
+ * file-size limit (RLIMIT_FSIZE, with SIGXFSZ ignored) makes write() fail
+ * with EFBIG once the export passes 16 KiB, as a full disk would with
+ * ENOSPC.  Run in a child so the limit stays there; the child reports
+ * which check failed in its exit status. */
+static void test_write_failing_part_way_leaves_no_partial_file(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_load(&fx, DATA("mdc_ID4688-5145-WMIexec_execution_via_SMB.evtx"));
+	char path[128];
+	snprintf(path, sizeof path, "%s/all.jsonl", fx.dir);
+	write_file(path, "previous export\n");
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit rl = {16 * 1024, 16 * 1024};
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(10);
+		char err[512];
+		if (export_view(path, PRINT_JSONL, &fx.st, fx.rows, fx.st.count, err, sizeof err) != -1)
+			_exit(11);
+		if (!strstr(err, path) || !strstr(err, strerror(EFBIG)))
+			_exit(12);
+		if (!strstr(err, "the existing file was left unchanged"))
+			_exit(13);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *got = slurp(path);
+	assert_string_equal(got, "previous export\n");
+	free(got);
+	assert_int_equal(dir_entries(fx.dir), 1); /* no temporary file left */
+	fixture_free(&fx);
+}
+
 static void test_read_only_directory_gives_a_clear_message(void **state)
 {
 	(void)state;
@@ -384,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_missing_directory_or_directory_target_is_refused),
 		cmocka_unit_test_teardown(test_disk_full_leaves_no_partial_file_and_keeps_the_old_one,
 					  unmount_teardown),
+		cmocka_unit_test(test_write_failing_part_way_leaves_no_partial_file),
 		cmocka_unit_test_teardown(test_read_only_directory_gives_a_clear_message,
 					  unmount_teardown),
 		cmocka_unit_test(test_abort_removes_the_temporary_file),
