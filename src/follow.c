@@ -751,7 +751,7 @@ static int evtx_open(struct followed *s, struct stat *st)
 		return -1;
 	unsigned char head[8];
 	ssize_t got = pread(fd, head, sizeof head, 0);
-	if (got == (ssize_t)sizeof head && !evtx_is_evtx(head, sizeof head)) {
+	if (got == (ssize_t)sizeof head && !evtx_is_evtx(head, sizeof head) && !evtx_headless(fd)) {
 		set_state(s, STATE_ERROR, "not an EVTX file any more");
 		close(fd);
 		return -1;
@@ -983,9 +983,10 @@ static int evt_poll(struct followed *s)
 
 /* ---- kinds ------------------------------------------------------------ */
 
-/* Tell the kind from the first bytes; KIND_PENDING while they could still
- * become an EVTX or EVT signature. */
-static enum follow_kind kind_of(const unsigned char *head, size_t len)
+/* Tell the kind from the first bytes (and, for an EVTX file whose header
+ * is damaged, the chunk signature at 4096); KIND_PENDING while they could
+ * still become an EVTX or EVT signature. */
+static enum follow_kind kind_of(int fd, const unsigned char *head, size_t len)
 {
 	static const unsigned char evtx[8] = "ElfFile";
 	static const unsigned char evt[8] = {0x30, 0, 0, 0, 'L', 'f', 'L', 'e'};
@@ -994,7 +995,7 @@ static enum follow_kind kind_of(const unsigned char *head, size_t len)
 	if (evt_is_evt(head, len))
 		return KIND_EVT;
 	if (len >= 8)
-		return KIND_TEXT;
+		return evtx_headless(fd) ? KIND_EVTX : KIND_TEXT;
 	if (memcmp(head, evtx, len) == 0 || memcmp(head, evt, len) == 0)
 		return KIND_PENDING;
 	return KIND_TEXT;
@@ -1077,10 +1078,10 @@ static int pending_poll(struct followed *s)
 		return 0;
 	unsigned char head[8];
 	ssize_t got = pread(fd, head, sizeof head, 0);
+	enum follow_kind kind = got < 0 ? KIND_PENDING : kind_of(fd, head, (size_t)got);
 	close(fd);
 	if (got < 0)
 		return 0;
-	enum follow_kind kind = kind_of(head, (size_t)got);
 	if (kind == KIND_PENDING) {
 		set_state(s, STATE_WAITING, NULL);
 		return 0;
@@ -1211,6 +1212,7 @@ int follow_add(struct follow *f, const char *path, uint16_t source, char *err, s
 	unsigned char head[8];
 	ssize_t got = pread(fd, head, sizeof head, 0);
 	int saved = errno;
+	enum follow_kind kind = got < 0 ? KIND_PENDING : kind_of(fd, head, (size_t)got);
 	close(fd);
 	if (got < 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
@@ -1232,7 +1234,7 @@ int follow_add(struct follow *f, const char *path, uint16_t source, char *err, s
 	if (f->ifd >= 0)
 		s->dir_wd = inotify_add_watch(f->ifd, s->dir, DIR_EVENTS);
 #endif
-	if (source_start(s, kind_of(head, (size_t)got), err, errlen) < 0) {
+	if (source_start(s, kind, err, errlen) < 0) {
 		f->nsrc--;
 		unwatch(s, &s->file_wd);
 #ifdef HAVE_SYS_INOTIFY_H

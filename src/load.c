@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,17 +28,20 @@ enum input_kind load_detect(const char *path, char *err, size_t errlen)
 	}
 	unsigned char head[16];
 	ssize_t n = read(fd, head, sizeof head);
-	int saved = errno;
-	close(fd);
 	if (n < 0) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		close(fd);
 		return INPUT_UNKNOWN;
 	}
+	enum input_kind kind = INPUT_TEXT;
 	if (evtx_is_evtx(head, (size_t)n))
-		return INPUT_EVTX;
-	if (evt_is_evt(head, (size_t)n))
-		return INPUT_EVT;
-	return INPUT_TEXT;
+		kind = INPUT_EVTX;
+	else if (evt_is_evt(head, (size_t)n))
+		kind = INPUT_EVT;
+	else if (evtx_headless(fd)) /* an EVTX with a damaged file header */
+		kind = INPUT_EVTX;
+	close(fd);
+	return kind;
 }
 
 struct load_sink {
@@ -66,6 +70,13 @@ static void load_diag(void *ctx, const char *message)
 	struct load_sink *ls = ctx;
 	if (ls->opt && ls->opt->diag)
 		ls->opt->diag(ls->opt->diag_ctx, message);
+}
+
+/* Does the name end in .evtx or .evt (any case)? */
+static int named_like_a_log(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (strcasecmp(dot, ".evtx") == 0 || strcasecmp(dot, ".evt") == 0);
 }
 
 int load_file(struct store *st, const char *path, const struct load_options *opt,
@@ -99,6 +110,13 @@ int load_file_sync(struct store *st, const char *path, const struct load_options
 	} else if (kind == INPUT_EVT) {
 		rc = evt_read_file(path, st->keep_all, &sink, err, errlen);
 	} else {
+		if (named_like_a_log(path)) {
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s: named like an event log file, but it has neither the EVTX "
+				 "nor the EVT signature (nor EVTX chunks at offset 4096): reading it as text",
+				 path);
+			load_diag(&ls, msg);
+		}
 		rc = text_read_file_threads(path, st->keep_all, opt ? opt->threads : 0, &sink, err, errlen);
 	}
 	if (ls.oom) {

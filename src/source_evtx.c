@@ -83,6 +83,13 @@ int evtx_is_evtx(const unsigned char *head, size_t len)
 	return len >= 8 && memcmp(head, FILE_SIGNATURE, 8) == 0;
 }
 
+int evtx_headless(int fd)
+{
+	unsigned char sig[8];
+	return pread(fd, sig, sizeof sig, EVTX_FILE_HEADER_SIZE) == (ssize_t)sizeof sig
+	       && memcmp(sig, CHUNK_SIGNATURE, sizeof sig) == 0;
+}
+
 /* ---- decoders and decoded chunks ----------------------------------- */
 
 struct template_names {
@@ -1090,9 +1097,14 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 	}
 	ssize_t got = pread(r.fd, head, sizeof head, 0);
 	if (got < 8 || !evtx_is_evtx(head, (size_t)got)) {
-		snprintf(err, errlen, "%s: not an EVTX file (no ElfFile signature at offset 0)", path);
-		close(r.fd);
-		return -1;
+		if (!evtx_headless(r.fd)) {
+			snprintf(err, errlen, "%s: not an EVTX file (no ElfFile signature at offset 0)", path);
+			close(r.fd);
+			return -1;
+		}
+		/* The chunks are what matters; the file header is never trusted. */
+		sink_diag(sink, path, "the file header is damaged (no ElfFile signature at offset 0), "
+			  "but chunks follow it at offset 4096: reading them");
 	}
 	if ((uint64_t)sb.st_size <= EVTX_FILE_HEADER_SIZE) {
 		snprintf(err, errlen, "%s: EVTX file has no chunks (%lld bytes)", path, (long long)sb.st_size);

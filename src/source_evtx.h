@@ -35,6 +35,11 @@ int evtx_read_file(const char *path, const struct evtx_options *opt,
 /* Does the buffer start like an EVTX file ("ElfFile\0")? */
 int evtx_is_evtx(const unsigned char *head, size_t len);
 
+/* An EVTX file whose file header is damaged: is there a chunk signature
+ * ("ElfChnk\0") where the first chunk starts, at offset 4096?  Such a file
+ * is read as EVTX (with a warning) rather than as text. */
+int evtx_headless(int fd);
+
 /* ---- one chunk at a time: what evtx_read_file is built on, and what
  * follow.c uses to tail a live log chunk by chunk (DESIGN.md, Tailing) ---- */
 

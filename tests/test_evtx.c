@@ -270,6 +270,78 @@ static void test_truncated_file_reads_what_is_there(void **state)
 	store_free(&st);
 }
 
+/* Copy a file to a temporary one; path is a mkstemp template. */
+static void copy_to_temp(const char *from, char *path)
+{
+	int out = mkstemp(path);
+	assert_true(out >= 0);
+	FILE *in = fopen(from, "rb");
+	assert_non_null(in);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(write(out, buf, n), (ssize_t)n);
+	fclose(in);
+	close(out);
+}
+
+/* A copy whose file header was wiped (a damaged or partial copy): the
+ * chunks after it are still an EVTX log, read whole, with a warning. */
+static void test_damaged_file_header_still_reads_the_chunks(void **state)
+{
+	(void)state;
+	struct store want;
+	store_init(&want);
+	load_into(&want, PYE, 1, 1, NULL);
+
+	char path[] = "/tmp/oaview-headless-XXXXXX";
+	copy_to_temp(PYE, path);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	static const char zeros[4096];
+	assert_int_equal(fwrite(zeros, 1, sizeof zeros, f), sizeof zeros);
+	assert_int_equal(fclose(f), 0);
+
+	char err[512];
+	assert_int_equal(load_detect(path, err, sizeof err), INPUT_EVTX);
+	struct store st;
+	struct diag_log log = {0};
+	store_init(&st);
+	load_into(&st, path, 1, 2, &log);
+	assert_non_null(strstr(log.text, "the file header is damaged (no ElfFile signature at offset 0)"));
+	assert_non_null(strstr(log.text, path));
+	assert_int_equal(st.count, want.count);
+	for (size_t i = 0; i < st.count; i++)
+		assert_int_equal(store_event(&st, (uint32_t)i)->record, store_event(&want, (uint32_t)i)->record);
+	unlink(path);
+	store_free(&st);
+	store_free(&want);
+}
+
+/* Bytes that are no log at all, named .evtx: read as text (nothing is
+ * hidden), and said. */
+static void test_a_file_named_evtx_without_signatures_is_said(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/oaview-notevtx-XXXXXX.evtx";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	static const char junk[] = "not an event log\n\x01\x02\x03 binary junk\n";
+	assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)(sizeof junk - 1));
+	close(fd);
+	char err[512];
+	assert_int_equal(load_detect(path, err, sizeof err), INPUT_TEXT);
+	struct store st;
+	struct diag_log log = {0};
+	store_init(&st);
+	load_into(&st, path, 1, 1, &log);
+	assert_non_null(strstr(log.text, path));
+	assert_non_null(strstr(log.text, "neither the EVTX nor the EVT signature"));
+	assert_int_equal(st.count, 2); /* two unparsed lines, kept */
+	unlink(path);
+	store_free(&st);
+}
+
 static void test_one_and_two_threads_read_the_same(void **state)
 {
 	(void)state;
@@ -425,6 +497,8 @@ int main(void)
 		cmocka_unit_test(test_bad_chunk_header_loses_only_that_chunk),
 		cmocka_unit_test(test_wrapped_log_comes_out_in_record_order),
 		cmocka_unit_test(test_truncated_file_reads_what_is_there),
+		cmocka_unit_test(test_damaged_file_header_still_reads_the_chunks),
+		cmocka_unit_test(test_a_file_named_evtx_without_signatures_is_said),
 		cmocka_unit_test(test_one_and_two_threads_read_the_same),
 		cmocka_unit_test(test_newest_first_delivers_every_record_once),
 		cmocka_unit_test(test_damaged_chunk_is_tried_apart_and_listed),

@@ -698,6 +698,32 @@ static void write_evt(const char *path, uint32_t first, uint32_t n)
 	assert_int_equal(evt_writer_close(w), 0);
 }
 
+/* A copy whose file header was wiped is still followed as EVTX. */
+static void test_evtx_with_a_damaged_file_header_is_followed_as_evtx(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	struct collector want = {0}, c = {0};
+	tmpdir_make(&t);
+	struct follow *f = follow_start(&want, LSASS, 0);
+	follow_free(f);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s' && dd if=/dev/zero of='%s' bs=4096 count=1 conv=notrunc 2>/dev/null",
+		 LSASS, t.path, t.path);
+	assert_int_equal(system(cmd), 0);
+	f = follow_start(&c, t.path, 0);
+	assert_true(want.n > 10);
+	assert_int_equal(c.n, want.n);
+	for (size_t i = 0; i < c.n; i++)
+		assert_int_equal(c.items[i].sequence, want.items[i].sequence);
+	assert_non_null(strstr(c.diags, "the file header is damaged"));
+	assert_string_equal(follow_status(f, 0), "following");
+	follow_free(f);
+	collector_free(&want);
+	collector_free(&c);
+	tmpdir_remove(&t);
+}
+
 static void test_evt_delivers_only_new_record_numbers(void **state)
 {
 	(void)state;
@@ -741,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_live_evtx_every_record_once_in_order),
 		cmocka_unit_test(test_live_evtx_ignores_records_left_from_before_a_wrap),
 		cmocka_unit_test(test_empty_file_becomes_a_live_evtx_log),
+		cmocka_unit_test(test_evtx_with_a_damaged_file_header_is_followed_as_evtx),
 		cmocka_unit_test(test_evt_delivers_only_new_record_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
