@@ -135,7 +135,11 @@ struct viewer {
 	size_t warnings;
 	char last_warning[512];      /* under warn_lock */
 	char shown_warning[512];     /* the viewer's copy */
+	char **kept;                 /* the first VIEWER_WARNINGS_KEPT, for '!' */
+	size_t nkept;
 };
+
+#define VIEWER_WARNINGS_KEPT 5000
 
 static void viewer_warn(void *ctx, const char *message)
 {
@@ -143,7 +147,24 @@ static void viewer_warn(void *ctx, const char *message)
 	pthread_mutex_lock(&vw->warn_lock);
 	vw->warnings++;
 	snprintf(vw->last_warning, sizeof vw->last_warning, "%s", message);
+	if (vw->nkept < VIEWER_WARNINGS_KEPT) {
+		if (!vw->kept)
+			vw->kept = calloc(VIEWER_WARNINGS_KEPT, sizeof *vw->kept);
+		if (vw->kept && (vw->kept[vw->nkept] = strdup(message)))
+			vw->nkept++;
+	}
 	pthread_mutex_unlock(&vw->warn_lock);
+}
+
+static size_t viewer_problems(void *ctx, void (*emit)(void *emit_ctx, const char *text), void *emit_ctx)
+{
+	struct viewer *vw = ctx;
+	pthread_mutex_lock(&vw->warn_lock);
+	for (size_t i = 0; i < vw->nkept; i++)
+		emit(emit_ctx, vw->kept[i]);
+	size_t n = vw->warnings;
+	pthread_mutex_unlock(&vw->warn_lock);
+	return n;
 }
 
 static const char *viewer_last_problem(void *ctx, size_t *count)
@@ -241,6 +262,7 @@ static int run_viewer(struct options *o, struct filter **filters)
 		.unlock = viewer_unlock,
 		.load_ctx = vw,
 		.last_problem = viewer_last_problem,
+		.problems = viewer_problems,
 	};
 	status = tui_run(&ta);
 	loader_cancel(&vw->loader);
@@ -252,6 +274,9 @@ static int run_viewer(struct options *o, struct filter **filters)
 	view_free(&v);
 out:
 	store_free(&vw->st);
+	for (size_t i = 0; i < vw->nkept; i++)
+		free(vw->kept[i]);
+	free(vw->kept);
 	pthread_mutex_destroy(&vw->warn_lock);
 	free(vw);
 	return status;

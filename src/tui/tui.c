@@ -649,16 +649,9 @@ static void tui_key(struct tui *t, int kind, wint_t ch)
 	case 'w':
 		prompt_export(t);
 		break;
-	case '!': {
-		size_t n = 0;
-		const char *p = t->args->last_problem ? t->args->last_problem(t->args->load_ctx, &n) : NULL;
-		if (p && n)
-			snprintf(t->message, sizeof t->message, "%zu warning%s while reading; newest: %s", n,
-				 n == 1 ? "" : "s", p);
-		else
-			snprintf(t->message, sizeof t->message, "no warnings while reading");
+	case '!':
+		tui_problems_page(t);
 		break;
-	}
 	default:
 		break;
 	}

@@ -32,6 +32,10 @@ struct tui_args {
 	/* Problems met while reading (damaged chunks, broken lines): the
 	 * newest one and how many, for the status line. */
 	const char *(*last_problem)(void *ctx, size_t *count);
+	/* Every problem kept, oldest first, each given to emit; returns how
+	 * many there were in all (more than were kept when there were very
+	 * many). */
+	size_t (*problems)(void *ctx, void (*emit)(void *emit_ctx, const char *text), void *emit_ctx);
 };
 
 /* Run until the user quits.  Returns the process exit status. */

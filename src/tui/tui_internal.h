@@ -107,6 +107,7 @@ void tui_page_draw(struct tui *t);
 int tui_page_key(struct tui *t, int kind, wint_t ch);
 void tui_explain_page(struct tui *t);
 void tui_coverage_page(struct tui *t);
+void tui_problems_page(struct tui *t);
 /* tui_objects.c */
 void tui_objects_update(struct tui *t);
 void tui_objects_draw(struct tui *t);

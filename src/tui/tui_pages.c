@@ -1,6 +1,7 @@
 /* tui_pages.c - full-screen pages of text over the panes: the help, the
  * explanation of an event, and the audit-coverage report.  A page is a
- * list of lines built once when it opens; j/k and the page keys scroll it,
+ * list of lines built once when it opens (also the warnings met while
+ * reading); j/k and the page keys scroll it,
  * any other key closes it. */
 #include <stdlib.h>
 #include <string.h>
@@ -177,5 +178,41 @@ void tui_coverage_page(struct tui *t)
 	struct wrap_ctx w = {&t->page, t->cols - 2};
 	coverage_lines(&cov, t->st, coverage_emit, &w);
 	coverage_free(&cov);
+	t->help = 1;
+}
+
+struct problem_ctx {
+	struct wrap_ctx wrap;
+	size_t kept;
+};
+
+static void problem_emit(void *ctx, const char *text)
+{
+	struct problem_ctx *pc = ctx;
+	page_add_wrapped(pc->wrap.page, 0, text, pc->wrap.width);
+	pc->kept++;
+}
+
+void tui_problems_page(struct tui *t)
+{
+	if (!t->args->problems) {
+		snprintf(t->message, sizeof t->message, "no warnings while reading");
+		return;
+	}
+	tui_page_clear(&t->page);
+	struct problem_ctx pc = {{&t->page, t->cols - 2}, 0};
+	size_t n = t->args->problems(t->args->load_ctx, problem_emit, &pc);
+	if (!n) {
+		tui_page_clear(&t->page);
+		snprintf(t->message, sizeof t->message, "no warnings while reading");
+		return;
+	}
+	if (n > pc.kept) {
+		char more[160];
+		snprintf(more, sizeof more, "(%zu warnings in all; the first %zu are kept here, all go to "
+			 "stderr with --print)", n, pc.kept);
+		page_add_wrapped(&t->page, 2, more, pc.wrap.width);
+	}
+	snprintf(t->page.title, sizeof t->page.title, "%zu warning%s while reading", n, n == 1 ? "" : "s");
 	t->help = 1;
 }
