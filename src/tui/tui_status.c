@@ -58,7 +58,7 @@ void tui_status_draw(struct tui *t)
 		size_t n = 0;
 		const char *p = t->args->last_problem(t->args->load_ctx, &n);
 		if (p && n)
-			snprintf(extra, sizeof extra, "  %zu warning%s", n, n == 1 ? "" : "s");
+			snprintf(extra, sizeof extra, "  %zu warning%s (!)", n, n == 1 ? "" : "s");
 	}
 	/* counts and filters matter more than the file name: the name gets
 	 * what is left */
