@@ -74,6 +74,10 @@
 #ifndef FOLLOW_EVTX_SCAN_ALL
 #define FOLLOW_EVTX_SCAN_ALL 1024
 #endif
+/* The first read of a text file goes in bigger pieces: each feed delivers
+ * all it framed before it returns, so a feed must hold many parse batches
+ * for the helper threads to run side by side. */
+#define FOLLOW_FIRST_READ_SIZE (FOLLOW_READ_SIZE * 64)
 /* Most bytes read from one text file in one poll: a file growing faster
  * than it is read must not keep follow_poll from returning. */
 #define FOLLOW_DRAIN_MAX (64u << 20)
@@ -482,8 +486,17 @@ static int text_drain(struct followed *s, int fd, uint64_t *offset, struct text_
 	/* The first read takes all the file holds (follow_add's promise). */
 	if (s->starting && fstat(fd, &st) == 0 && (uint64_t)st.st_size > *offset)
 		budget += (uint64_t)st.st_size - *offset;
+	char *buf = s->f->buf;
+	size_t size = FOLLOW_READ_SIZE;
+	char *big = NULL;
+	if (s->starting && budget > FOLLOW_DRAIN_MAX + FOLLOW_READ_SIZE
+	    && (big = malloc(FOLLOW_FIRST_READ_SIZE))) {
+		buf = big;
+		size = FOLLOW_FIRST_READ_SIZE;
+	}
+	int rc = 0;
 	while (budget) {
-		ssize_t n = pread(fd, s->f->buf, FOLLOW_READ_SIZE, (off_t)*offset);
+		ssize_t n = pread(fd, buf, size, (off_t)*offset);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -493,18 +506,22 @@ static int text_drain(struct followed *s, int fd, uint64_t *offset, struct text_
 				follow_diag(s, "cannot read: %s", strerror(errno));
 				s->read_failed = 1;
 			}
-			return 0;
+			goto out;
 		}
 		if (n == 0)
-			return 0;
+			goto out;
 		s->read_failed = 0;
 		*offset += (uint64_t)n;
 		budget = (uint64_t)n < budget ? budget - (uint64_t)n : 0;
-		if (text_source_feed(ts, s->f->buf, (size_t)n))
-			return 1;
+		if (text_source_feed(ts, buf, (size_t)n)) {
+			rc = 1;
+			goto out;
+		}
 	}
 	s->f->busy = 1;
-	return 0;
+out:
+	free(big);
+	return rc;
 }
 
 /* The path moved on: keep reading the old file for a while (see top). */
@@ -1009,6 +1026,9 @@ static int text_start(struct followed *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", s->path);
 		return -1;
 	}
+	/* what the file holds now is parsed in parallel batches, as when it
+	 * is only read */
+	text_source_set_threads(s->ts, s->f->threads);
 	s->starting = 1;
 	int rc = text_poll(s, now_ms());
 	s->starting = 0;
