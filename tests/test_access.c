@@ -123,7 +123,7 @@ static void test_type_directory_is_the_object_manager_directory(void **state)
 static void test_type_unknown_or_null_is_family_none(void **state)
 {
 	(void)state;
-	assert_int_equal(access_type_family("SAM_DOMAIN"), ACCESS_FAMILY_NONE);
+	assert_int_equal(access_type_family("SAM_USER"), ACCESS_FAMILY_NONE);
 	assert_int_equal(access_type_family(""), ACCESS_FAMILY_NONE);
 	assert_int_equal(access_type_family(NULL), ACCESS_FAMILY_NONE);
 	assert_string_equal(access_family_name(ACCESS_FAMILY_NONE), "none");
@@ -297,6 +297,53 @@ static void test_service_objects_seen_in_real_data(void **state)
 	assert_summary("SERVICE OBJECT", 0x1c, "QueryStatus,EnumerateDependents,Start");
 }
 
+static void test_sam_domain_seen_in_real_data(void **state)
+{
+	(void)state;
+	/* OTRF empire_shell_samr_EnumDomainUsers: a 4661 on SAM_DOMAIN, mask
+	 * 0xF01FF, AccessList %%5392-%%5400, rendered with these names. */
+	assert_string_equal(access_family_name(access_type_family("SAM_DOMAIN")), "sam_domain");
+	assert_code_is_bit("SAM_DOMAIN", 5392, 0x1, "ReadPasswordParameters");
+	assert_code_is_bit("SAM_DOMAIN", 5396, 0x10, "CreateUser");
+	assert_code_is_bit("SAM_DOMAIN", 5398, 0x40, "CreateLocalGroup");
+	assert_code_is_bit("SAM_DOMAIN", 5400, 0x100, "ListAccounts");
+	assert_summary("SAM_DOMAIN", 0x101, "ReadPasswordParameters,ListAccounts");
+	/* bits not seen rendered stay unknown: mdc_ID472 has SAM_DOMAIN
+	 * AccessMask 0x211 (%%5392 %%5396 %%5401) */
+	struct access_right r[4];
+	assert_int_equal(access_decode_mask("SAM_DOMAIN", 0x211, r, 4), 3);
+	assert_string_equal(r[0].name, "ReadPasswordParameters");
+	assert_string_equal(r[1].name, "CreateUser");
+	assert_string_equal(r[2].name, "unknown specific access (bit 9)");
+	assert_null(access_code_name(5401));
+}
+
+/* A real 4661 on SAM_DOMAIN (OTRF empire_shell_samr_EnumDomainUsers): its
+ * AccessList codes, and the names its Message renders for them, decode to
+ * the same rights, and together make up its AccessMask 0xF01FF. */
+static void test_sam_domain_codes_and_rendered_names_agree(void **state)
+{
+	(void)state;
+	static const char codes[] = "%%1537\r\n\t\t\t\t%%1538\r\n\t\t\t\t%%1539\r\n\t\t\t\t%%1540\r\n"
+				    "\t\t\t\t%%5392\r\n\t\t\t\t%%5393\r\n\t\t\t\t%%5394\r\n\t\t\t\t%%5395"
+				    "\r\n\t\t\t\t%%5396\r\n\t\t\t\t%%5397\r\n\t\t\t\t%%5398\r\n\t\t\t\t"
+				    "%%5399\r\n\t\t\t\t%%5400\r\n\t\t\t\t";
+	static const char rendered[] = "DELETE\r\n\t\t\t\tREAD_CONTROL\r\n\t\t\t\tWRITE_DAC\r\n\t\t\t\t"
+				       "WRITE_OWNER\r\n\t\t\t\tReadPasswordParameters\r\n\t\t\t\t"
+				       "WritePasswordParameters\r\n\t\t\t\tReadOtherParameters\r\n\t\t\t\t"
+				       "WriteOtherParameters\r\n\t\t\t\tCreateUser\r\n\t\t\t\tCreateGlobalGroup"
+				       "\r\n\t\t\t\tCreateLocalGroup\r\n\t\t\t\tGetLocalGroupMembership\r\n"
+				       "\t\t\t\tListAccounts\r\n\t\t\t\t";
+	struct got by_code, by_name;
+	assert_int_equal(decode_list(codes, "SAM_DOMAIN", &by_code), 13);
+	assert_int_equal(decode_list(rendered, "SAM_DOMAIN", &by_name), 13);
+	for (size_t i = 0; i < 13; i++) {
+		assert_string_equal(by_code.names[i], by_name.names[i]);
+		assert_int_equal(by_code.bits[i], by_name.bits[i]);
+	}
+	assert_int_equal(got_mask(&by_code), 0xF01FF);
+}
+
 /* --- standard and generic rights --------------------------------------------- */
 
 static void test_standard_rights_have_codes_1537_to_1543(void **state)
@@ -355,8 +402,8 @@ static void test_unknown_type_decodes_specific_bits_as_unknown(void **state)
 	struct access_right r[4];
 
 	(void)state;
-	/* mdc_ID472: SAM_DOMAIN, AccessMask 0x211 (%%5392 %%5396 %%5401). */
-	assert_int_equal(access_decode_mask("SAM_DOMAIN", 0x211, r, 4), 3);
+	/* a type the table has no names for (SAM_USER) */
+	assert_int_equal(access_decode_mask("SAM_USER", 0x211, r, 4), 3);
 	assert_string_equal(r[0].name, "unknown specific access (bit 0)");
 	assert_string_equal(r[1].name, "unknown specific access (bit 4)");
 	assert_string_equal(r[2].name, "unknown specific access (bit 9)");
@@ -398,7 +445,7 @@ static void test_code_lookup_of_unknown_codes_is_null(void **state)
 	assert_null(access_code_name(0));
 	assert_null(access_code_name(1536));
 	assert_null(access_code_name(4425));
-	assert_null(access_code_name(5392));
+	assert_null(access_code_name(5401));
 	assert_null(access_code_name(99999));
 	assert_int_equal(access_code_bit(99999), 0);
 	assert_int_equal(access_code_family(99999), -1);
@@ -703,7 +750,7 @@ static void test_summary_joins_short_names_in_bit_order(void **state)
 	assert_summary("File", 0x6, "WriteData,AppendData");
 	assert_summary("File", 0x120089, "ReadData,ReadEA,ReadAttributes,READ_CONTROL,SYNCHRONIZE");
 	assert_summary("File", 0x200, "bit9");
-	assert_summary("SAM_DOMAIN", 0x80000211u, "bit0,bit4,bit9,GENERIC_READ");
+	assert_summary("SAM_USER", 0x80000211u, "bit0,bit4,bit9,GENERIC_READ");
 	assert_summary("File", 0, "");
 }
 
@@ -868,6 +915,8 @@ int main(void)
 		cmocka_unit_test(test_semaphore_query_and_modify),
 		cmocka_unit_test(test_object_directory_first_and_last_bits),
 		cmocka_unit_test(test_service_objects_seen_in_real_data),
+		cmocka_unit_test(test_sam_domain_seen_in_real_data),
+		cmocka_unit_test(test_sam_domain_codes_and_rendered_names_agree),
 		cmocka_unit_test(test_standard_rights_have_codes_1537_to_1543),
 		cmocka_unit_test(test_standard_rights_decode_for_every_type),
 		cmocka_unit_test(test_generic_rights_decode_without_codes),
