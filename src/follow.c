@@ -368,12 +368,11 @@ static void remember_stat(struct followed *s, const struct stat *st)
 	s->dirty = 0;
 }
 
-/* stat the path and turn what is wrong with it into a state.  Returns 0
- * when the path is a regular file (st filled), -1 otherwise. */
-static int stat_path(struct followed *s, struct stat *st)
+/* Turn what stat() said of the path (rc, and errno e when it failed) into
+ * a state.  Returns 0 when the path is a regular file, -1 otherwise. */
+static int path_state(struct followed *s, int rc, int e, const struct stat *st)
 {
-	if (stat(s->path, st) != 0) {
-		int e = errno;
+	if (rc != 0) {
 		if (e == ENOENT || e == ENOTDIR)
 			set_state(s, STATE_DELETED, NULL);
 		else if (e == EACCES)
@@ -391,6 +390,14 @@ static int stat_path(struct followed *s, struct stat *st)
 		return -1;
 	}
 	return 0;
+}
+
+/* stat the path and turn what is wrong with it into a state.  Returns 0
+ * when the path is a regular file (st filled), -1 otherwise. */
+static int stat_path(struct followed *s, struct stat *st)
+{
+	int rc = stat(s->path, st);
+	return path_state(s, rc, rc ? errno : 0, st);
 }
 
 /* Open the path for reading; on failure the state says why. */
@@ -561,7 +568,9 @@ static int text_poll(struct followed *s, int64_t now)
 			return 1;
 	}
 	struct stat st;
-	if (s->fd >= 0 && stat(s->path, &st) != 0 && errno == ENOENT) {
+	int st_rc = stat(s->path, &st);
+	int st_errno = st_rc ? errno : 0;
+	if (s->fd >= 0 && st_rc != 0 && st_errno == ENOENT) {
 		/* Renamed or removed under us.  A rotation (rename, then create)
 		 * leaves the name missing for a moment: say nothing yet, finish
 		 * the old file, and tell rotation from deletion by whether a new
@@ -574,7 +583,7 @@ static int text_poll(struct followed *s, int64_t now)
 	}
 	int vanished = s->vanished;
 	s->vanished = 0;
-	if (stat_path(s, &st) < 0) {
+	if (path_state(s, st_rc, st_errno, &st) < 0) {
 		if (s->fd >= 0) {
 			if (text_drain(s, s->fd, &s->offset, s->ts))
 				return 1;
